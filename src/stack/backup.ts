@@ -1,0 +1,4 @@
+import type { TierBuilder } from './types.js';
+
+/** The backup tier's resources. */
+export const backupTier: TierBuilder = () => [];
