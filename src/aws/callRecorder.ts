@@ -53,6 +53,8 @@ export class CallRecorder {
             return result;
           } catch (error) {
             const meta = (error as ResponseMetadata).$metadata;
+            // Lets error reports name the failing call ("EC2.CreateVpc") without knowing the client.
+            if (typeof error === 'object' && error !== null) Object.assign(error, { $operation: `${service}.${operation}` });
             this.add({
               service, operation, ms: Math.round(performance.now() - started),
               requestId: meta?.requestId, attempts: meta?.attempts, error: (error as Error).name,

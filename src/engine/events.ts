@@ -14,7 +14,7 @@ export type EngineEvent =
   | { type: 'node_start'; address: string; action: ActionType }
   | { type: 'node_progress'; address: string; action: ActionType; message: string; elapsedMs: number }
   | { type: 'node_done'; address: string; action: ActionType; id?: string; ms: number }
-  | { type: 'node_failed'; address: string; action: ActionType; error: string; operation?: string; hint?: string; ms: number }
+  | { type: 'node_failed'; address: string; action: ActionType; error: string; code?: string; operation?: string; ms: number }
   | { type: 'node_skipped'; address: string; action: ActionType; reason: string }
   | { type: 'state_saved'; serial: number }
   | { type: 'interrupted'; message: string }

@@ -100,6 +100,8 @@ export interface ResourceHandler<Ctx = unknown> {
   forceNew?: readonly string[];
   /** Input fields shown as `(sensitive)` in plans and events. */
   sensitive?: readonly string[];
+  /** Outputs that an in-place update changes (e.g. a launch template's version): dependants re-plan on them. */
+  volatileOutputs?: readonly string[];
   /** Input fields never diffed (e.g. values AWS normalises). */
   ignoreDiff?: readonly string[];
   /**

@@ -9,7 +9,24 @@
  *  - securityGroup: { groupId }
  *  - natGateway:    { natGatewayId }
  *  - logGroup:      { name, arn }
- *  - iamRole:       { name, arn }
+ *  - iamRole:       { name, arn, instanceProfileName?, instanceProfileArn? }
+ *  - kmsAlias:      { name, arn }
+ *  - internetGateway: { internetGatewayId }
+ *  - natEip:        { allocationId, publicIp }    (natGateway also has { publicIp })
+ *  - routeTable:    { routeTableId }
+ *  - flowLog:       { flowLogId }
+ *  (logGroup `arn` is the group's own ARN, without a trailing `:*`; add `:*` for log-stream actions.)
+ *  - auroraCluster: { clusterId, arn, endpoint, readerEndpoint, port, masterSecretArn }
+ *  - efsFileSystem: { fileSystemId, arn, dnsName }
+ *  - efsAccessPoint:{ accessPointId, arn }
+ *  - mqBroker:      { brokerId, arn, amqpsEndpoint (amqps://host:5671), amqpsHost, consoleUrl (https://host) }
+ *  - searchDomain:  { domainName, arn, endpoint (VPC endpoint host, no scheme) }
+ *  - secret:        { arn, name }  — value is JSON {"username": "...", "password": "..."}, never in state
+ *  - ssmParameter:  { name, arn }
+ * SSM parameters live under `/morpheus-ws/<workspace>/` (see ssmPrefix) and hold every endpoint and secret ARN the
+ * app nodes read at boot: db/endpoint, db/readerEndpoint, db/port, db/name, db/masterSecretArn, db/userSecretArn,
+ * mq/amqpsHost, mq/consoleUrl, mq/adminSecretArn, mq/appSecretArn, search/endpoint, search/domainName,
+ * search/masterSecretArn, efs/fileSystemId, efs/accessPointId.
  */
 export type SecurityGroupName = 'alb' | 'app' | 'db' | 'mq' | 'search' | 'efs';
 export const SECURITY_GROUPS: readonly SecurityGroupName[] = ['alb', 'app', 'db', 'mq', 'search', 'efs'];
@@ -29,4 +46,36 @@ export const addr = {
   flowLogRole: 'network.flowLogs.role',
   flowLog: 'network.flowLogs',
   securityGroup: (name: SecurityGroupName) => `network.sg.${name}`,
+
+  dbSubnetGroup: 'data.db.subnetGroup',
+  dbClusterParameterGroup: 'data.db.clusterParameterGroup',
+  dbMonitoringRole: 'data.db.monitoringRole',
+  auroraCluster: 'data.db.cluster',
+  auroraInstance: (n: number) => `data.db.instance[${n}]`,
+  efsFileSystem: 'data.efs.fileSystem',
+  efsMountTarget: (az: string) => `data.efs.mountTarget[${az}]`,
+  efsAccessPoint: 'data.efs.accessPoint',
+  mqBroker: 'data.mq.broker',
+  mqLogGroup: 'data.mq.logGroup',
+  searchDomain: 'data.search.domain',
+  searchLogGroup: (kind: 'application' | 'index-slow' | 'search-slow') => `data.search.logGroup[${kind}]`,
+  secret: (name: 'mqAdmin' | 'mqApp' | 'searchMaster' | 'dbApp') => `data.secret.${name}`,
+  ssmParameter: (name: string) => `data.ssm[${name}]`,
+
+  appRole: 'app.role',
+  appLogGroup: (name: string) => `app.logGroup[${name}]`,
+  launchTemplate: 'app.launchTemplate',
+  autoScalingGroup: 'app.asg',
+  loadBalancer: 'edge.alb',
+  targetGroup: 'edge.targetGroup',
+  certificate: 'edge.certificate',
+  accessLogBucket: 'edge.accessLogBucket',
+  httpsListener: 'edge.listener.https',
+  httpListener: 'edge.listener.http',
+  certificateValidationRecord: 'edge.certificate.validationRecord',
+  certificateValidation: 'edge.certificate.validation',
+  dnsRecord: 'edge.dnsRecord',
+  appScalingPolicy: 'app.asg.cpuTargetPolicy',
 } as const;
+
+export const ssmPrefix = (workspace: string) => `/morpheus-ws/${workspace}/`;
