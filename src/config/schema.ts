@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { appSchema } from './app.js';
 import { backupSchema } from './backup.js';
-import { dataSchema } from './data.js';
+import { dataCrossTierIssues, dataSchema } from './data.js';
 import { edgeSchema } from './edge.js';
 import { monitoringSchema } from './monitoring.js';
 import { networkSchema } from './network.js';
@@ -28,6 +28,9 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema.prefault({}),
   backup: backupSchema.prefault({}),
   state: stateSchema.prefault({ backend: 'local' }),
+}).superRefine((config, ctx) => {
+  // Checks that span sections (data nodes vs AZs, DB connections vs app nodes).
+  for (const issue of dataCrossTierIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 });
 
 export type Config = z.infer<typeof configSchema>;

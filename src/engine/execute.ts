@@ -147,7 +147,7 @@ export async function applyPlan<Ctx>(graph: Graph, plan: Plan, options: RunOptio
       }
       const intent = store.doc.intents[address];
       const token = intent?.token ?? randomUUID();
-      store.putIntent(address, { kind: node.kind, tier: node.tier, token, started: new Date().toISOString(), dependsOn });
+      store.putIntent(address, { kind: node.kind, tier: node.tier, token, started: new Date().toISOString(), dependsOn, inputs });
       await store.persist();
       const tags = options.tagsFor(address);
       const created = await handler.create(ctx, { ...runner.call(address, type), inputs, token, tags });

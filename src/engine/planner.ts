@@ -61,7 +61,7 @@ export async function refresh<Ctx>(state: StateDoc, engine: EngineContext<Ctx>):
   await Promise.all(Object.entries(state.intents).map(async ([address, intent]) => {
     if (state.resources[address]) return;
     const handler = handlerFor(engine.handlers, intent.kind, address);
-    const found = await handler.find(engine.ctx, { address, token: intent.token, inputs: {}, tags: engine.tagsFor(address) });
+    const found = await handler.find(engine.ctx, { address, token: intent.token, inputs: intent.inputs ?? {}, tags: engine.tagsFor(address) });
     if (found) {
       actual.set(address, found);
       adopted.add(address);

@@ -58,6 +58,7 @@ export const addr = {
   mqBroker: 'data.mq.broker',
   mqLogGroup: 'data.mq.logGroup',
   searchDomain: 'data.search.domain',
+  searchServiceLinkedRole: 'data.search.serviceLinkedRole',
   searchLogGroup: (kind: 'application' | 'index-slow' | 'search-slow') => `data.search.logGroup[${kind}]`,
   secret: (name: 'mqAdmin' | 'mqApp' | 'searchMaster' | 'dbApp') => `data.secret.${name}`,
   ssmParameter: (name: string) => `data.ssm[${name}]`,

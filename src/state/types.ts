@@ -25,6 +25,8 @@ export interface Intent {
   token: string;
   started: string;
   dependsOn: string[];
+  /** The resolved inputs of the create call (never secret values): what `find` looks the resource up by. */
+  inputs: Inputs;
 }
 
 export interface StateDoc {

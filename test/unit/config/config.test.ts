@@ -38,6 +38,7 @@ describe('config validation', () => {
     [{ workspace: 'demo', region: 'us-east-1', network: { vpcCIDR: 'x' } }, 'network: unknown key "vpcCIDR"'],
     [{ workspace: 'demo', region: 'us-east-1', tags: { 'aws:x': 'y' } }, 'tags.aws:x'],
     [{ workspace: 'demo', region: 'us-east-1', network: { flowLogRetentionDays: 42 } }, 'network.flowLogRetentionDays: must be one of'],
+    [{ workspace: 'demo', region: 'us-east-1', data: { search: { instanceCount: 4 } } }, 'data.search.instanceCount: 4 data nodes cannot be spread evenly over 3 AZs'],
   ])('rejects %j naming the field', (raw, expected) => {
     expect(problems(raw).join('\n')).toContain(expected);
   });

@@ -172,7 +172,7 @@ describe('write-ahead intents', () => {
     const s = await setup();
     s.cloud.failCreate.set('sg', 'after'); // the resource exists in the cloud, the state never learns its id
     await applyStack(s, stack());
-    expect(s.backend.doc!.intents.sg).toMatchObject({ kind: 'fake.thing' });
+    expect(s.backend.doc!.intents.sg).toMatchObject({ kind: 'fake.thing', inputs: { name: 'sg', rules: [1, 2] } });
     expect(s.backend.doc!.resources.sg).toBeUndefined();
     s.cloud.failCreate.clear();
     const plan = await planOnly(s, stack());

@@ -19,7 +19,7 @@ describe('local state backend', () => {
     const store = await StateStore.open(b, 'demo', 'us-east-1');
     store.putResource('network.vpc', { kind: 'ec2.vpc', tier: 'network', id: 'vpc-1', inputs: { cidr: '10.0.0.0/16' }, outputs: {}, dependsOn: [] });
     await store.persist();
-    store.putIntent('network.igw', { kind: 'ec2.internetGateway', tier: 'network', token: 't', started: 'now', dependsOn: [] });
+    store.putIntent('network.igw', { kind: 'ec2.internetGateway', tier: 'network', token: 't', started: 'now', dependsOn: [], inputs: {} });
     await store.persist();
     const doc = JSON.parse(await readFile(b.file, 'utf8'));
     expect(doc).toMatchObject({ version: 1, serial: 2, workspace: 'demo', region: 'us-east-1' });
@@ -41,7 +41,7 @@ describe('local state backend', () => {
     const b = await backend();
     const store = await StateStore.open(b, 'demo', 'us-east-1');
     store.removeIntent('x');
-    store.putIntent('x', { kind: 'k', tier: 'network', token: 't', started: 'now', dependsOn: [] });
+    store.putIntent('x', { kind: 'k', tier: 'network', token: 't', started: 'now', dependsOn: [], inputs: {} });
     await store.persist();
     const doc = (await b.read()).doc!;
     await b.write({ ...doc, workspace: 'other' });
