@@ -116,8 +116,21 @@ export interface ResourceHandler<Ctx = unknown> {
   update?(ctx: Ctx, args: UpdateArgs): Promise<Actual>;
   /** Must wait until the resource is really gone (or is pending deletion where that is all AWS offers). */
   delete(ctx: Ctx, args: DeleteArgs): Promise<void>;
+  /**
+   * Live health for `status` (beyond existence and drift): e.g. healthy targets vs desired, cluster status, broker
+   * state. Batched like `read`; addresses without an answer are reported as "exists".
+   */
+  health?(ctx: Ctx, items: ReadItem[]): Promise<Map<string, Health>>;
   /** Optional field comparison when deep equality is wrong (e.g. order-insensitive lists). */
   equal?(field: string, desired: unknown, actual: unknown): boolean;
+}
+
+export interface Health {
+  /** healthy: working as intended; degraded: up but not at full strength; down: not serving; unknown: cannot tell. */
+  state: 'healthy' | 'degraded' | 'down' | 'unknown';
+  /** One line for the operator: "3/3 targets healthy", "broker RUNNING", "cluster available, writer + 1 reader". */
+  summary: string;
+  details?: Record<string, unknown>;
 }
 
 export type HandlerRegistry<Ctx = unknown> = ReadonlyMap<string, ResourceHandler<Ctx>>;
