@@ -44,7 +44,9 @@ export function checkPlanFresh(plan: SavedPlan, config: Config, state: StateDoc,
   const stale = (why: string) => new CliError(`the saved plan is stale: ${why}. Run \`morpheus-ws plan --out FILE\` again.`);
   if (plan.workspace !== config.workspace) throw stale(`it is for workspace ${plan.workspace}`);
   if (plan.configHash !== hashOf(config)) throw stale('the configuration changed since it was made');
-  if (plan.lineage !== state.lineage || plan.serial !== state.serial) {
+  // With no state yet there is no lineage to compare: a new one is made for each read.
+  const bothEmpty = plan.serial === 0 && state.serial === 0;
+  if (!bothEmpty && (plan.lineage !== state.lineage || plan.serial !== state.serial)) {
     throw stale(`the state changed since it was made (serial ${plan.serial} -> ${state.serial})`);
   }
   const shape = (actions: PlannedAction[]) => canonicalJson(actions.filter((a) => a.action !== 'noop').map((a) => [a.address, a.action]));
