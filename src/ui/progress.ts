@@ -94,16 +94,19 @@ export class ProgressView {
     if (!this.inFlight.size) this.stopSpinner();
   };
 
-  /** The summary table: each resource that was worked on, its outcome and duration. */
-  summaryTable(): string {
-    const rows = this.finished.filter((f) => f.outcome !== 'skipped' || this.finished.length < 60);
+  /** The summary table: failures first, then the slowest resources, with durations (the critical path shows). */
+  summaryTable(limit = 15): string {
+    const failed = this.finished.filter((f) => f.outcome === 'failed');
+    const slowest = this.finished.filter((f) => f.outcome === 'done').sort((a, b) => b.ms - a.ms);
+    const rows = [...failed, ...slowest.slice(0, Math.max(0, limit - failed.length))];
     if (!rows.length) return '';
     const width = Math.min(60, Math.max(...rows.map((r) => r.address.length)));
     const { c } = this.term;
-    return rows.sort((a, b) => b.ms - a.ms).map((r) => {
+    const more = this.finished.length - rows.length;
+    return rows.map((r) => {
       const outcome = r.outcome === 'done' ? c.green(ED[r.action].padEnd(10)) : r.outcome === 'failed' ? c.red('failed'.padEnd(10)) : c.dim('skipped'.padEnd(10));
       return `  ${r.address.padEnd(width)}  ${outcome} ${formatDuration(r.ms).padStart(7)}`;
-    }).join('\n');
+    }).join('\n') + (more > 0 ? c.dim(`\n  …and ${more} more`) : '');
   }
 
   close(): void {
