@@ -67,11 +67,16 @@ describe('progress output', () => {
     }
   });
 
-  it('the summary table lists durations, longest first', () => {
+  it('the summary table lists failures first, then the slowest resources, capped', () => {
     const { term } = capture({ noTty: true });
     const view = new ProgressView(term);
     run.forEach(view.onEvent);
+    for (let i = 0; i < 20; i++) view.onEvent({ type: 'node_done', address: `n${i}`, action: 'create', ms: i * 1000 });
     const table = view.summaryTable().split('\n');
-    expect(table[0]).toMatch(/data\.db\.cluster\s+created\s+4m10s/);
+    expect(table[0]).toMatch(/network\.sg\.db\s+failed/);
+    expect(table[1]).toMatch(/data\.db\.cluster\s+created\s+4m10s/);
+    expect(table[2]).toMatch(/n19\s+created\s+19s/);
+    expect(table).toHaveLength(16);
+    expect(table[15]).toBe('  …and 8 more');
   });
 });
