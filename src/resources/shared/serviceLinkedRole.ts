@@ -55,7 +55,7 @@ export const serviceLinkedRoleHandler: Handler = {
       if (Role?.RoleName) return toActual(Role, serviceName);
     } catch (error) {
       // "has been taken": created earlier by the console or another stack — adopt it.
-      if (!hasCode(error, 'InvalidInput')) throw error;
+      if (!hasCode(error, 'InvalidInput', 'EntityAlreadyExists')) throw error;
     }
     const existing = await findByService(ctx, serviceName);
     if (!existing) throw new Error(`the service-linked role for ${serviceName} was not found after creating it`);

@@ -34,6 +34,8 @@ export interface RecordingProxyOptions {
   host?: string;
   /** How long an emulated Auto Scaling instance refresh stays InProgress before it is Successful (default 0). */
   instanceRefreshMs?: number;
+  /** Holds a call this long before answering it (a stand-in for AWS provisioning time, for benchmarks). */
+  delayMs?: (call: RecordedCall) => number;
   /** Called once per call when its status is known. */
   onCall?: (call: RecordedCall) => void;
 }

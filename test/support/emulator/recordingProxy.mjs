@@ -85,7 +85,9 @@ function describeCall(req, url, body) {
 
 /**
  * @param {string} upstream moto's endpoint, e.g. http://127.0.0.1:5000
- * @param {{ host?: string, instanceRefreshMs?: number, onCall?: (call: object) => void }} [options]
+ * @param {{ host?: string, instanceRefreshMs?: number, onCall?: (call: object) => void,
+ *   delayMs?: (call: object) => number }} [options] `delayMs` holds a call before it is answered: a stand-in for
+ *   AWS's provisioning time, for benchmarks of the parallel walk.
  */
 export async function startRecordingProxy(upstream, options = {}) {
   const target = new URL(upstream);
@@ -178,6 +180,9 @@ export async function startRecordingProxy(upstream, options = {}) {
       call.ms = Date.now() - started;
       options.onCall?.(call);
     };
+
+    const delay = options.delayMs?.(call) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
     const gap = gaps.find((g) => g.service === described.service);
     if (gap) {
