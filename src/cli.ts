@@ -1,15 +1,22 @@
 /** Argument parsing and dispatch. Each command lives in src/commands; this file only wires them. */
 import { Command, Option } from 'commander';
 import { applyCommand } from './commands/apply.js';
+import { checkCommand, type CheckOptions } from './commands/check.js';
+import { costCommand } from './commands/cost.js';
+import { backupVerifyCommand } from './commands/backupVerify.js';
 import { destroyCommand } from './commands/destroy.js';
 import { CliError } from './commands/errors.js';
 import { graphCommand } from './commands/graph.js';
 import { initCommand } from './commands/init.js';
 import { outputCommand } from './commands/output.js';
 import { planCommand } from './commands/plan.js';
+import { rotateCredentialsCommand, WHICH } from './commands/rotateCredentials.js';
+import { runbookCommand } from './commands/runbook.js';
 import { schemaCommand } from './commands/schema.js';
 import { stateList, statePull, statePush, stateRm, stateShow } from './commands/state.js';
-import { statusCommand } from './commands/status.js';
+import { stateImportCommand } from './commands/stateImport.js';
+import { stateMigrateCommand } from './commands/stateMigrate.js';
+import { statusCommand, type StatusOptions } from './commands/status.js';
 import { forceUnlockCommand } from './commands/unlock.js';
 import type { GlobalOptions } from './commands/workspace.js';
 import { ConfigError } from './config/load.js';
@@ -82,8 +89,14 @@ export function buildProgram(): Command {
     .option('--az-count <n>', 'availability zones (2–3)')
     .option('--vpc-cidr <cidr>', 'VPC CIDR')
     .option('--allowed-cidr <cidr...>', 'CIDRs allowed to reach the load balancer')
+    .addOption(new Option('--state-backend <backend>', 'where the state lives: a local file, or S3 (shared, locked)').choices(['local', 's3']))
+    .option('--state-bucket <bucket>', 'S3 bucket for the state (implies --state-backend s3)')
+    .option('--state-key <key>', 'S3 object key; {workspace} is replaced (default morpheus-ws/{workspace}.state.json)')
+    .option('--state-region <region>', 'region of the state bucket (default: the stack region)')
+    .option('--state-create-bucket', 'create the state bucket (versioned, SSE-KMS, private) if it does not exist')
     .action(run(initCommand)),
-  '  $ morpheus-ws init\n  $ morpheus-ws init --yes --name prod --region eu-west-1 --allowed-cidr 203.0.113.0/24');
+  '  $ morpheus-ws init\n  $ morpheus-ws init --yes --name prod --region eu-west-1 --allowed-cidr 203.0.113.0/24\n' +
+  '  $ morpheus-ws init --yes --name prod --state-bucket acme-morpheus-state --state-create-bucket');
 
   examples(program.command('plan')
     .description('show what apply would change (reads AWS, changes nothing)')
@@ -113,10 +126,26 @@ export function buildProgram(): Command {
   '  $ morpheus-ws destroy\n  $ morpheus-ws destroy --yes --skip-final-snapshot');
 
   examples(program.command('status')
-    .description('live state of every resource, read from AWS (exit 3 when something is missing or drifted)')
+    .description('live health of every tier, read from AWS: targets, nodes, database, broker, search, storage, alarms, drift, credentials')
+    .option('--json', 'one JSON document (one per refresh with --watch)')
+    .option('--watch [seconds]', 'refresh every N seconds (default 10) until Ctrl-C')
+    .addHelpText('after', '\nExit codes: 0 healthy, 3 degraded (something down, degraded, missing, drifted or alarming; or nothing deployed), 1 error.')
+    .action(run<StatusOptions>(statusCommand)),
+  '  $ morpheus-ws status\n  $ morpheus-ws status --watch 30\n  $ morpheus-ws status --json | jq .reasons');
+
+  examples(program.command('check')
+    .description('evaluate the live stack against the AWS Foundational Security Best Practices controls that apply')
     .option('--json', 'one JSON document')
-    .action(run(statusCommand)),
-  '  $ morpheus-ws status\n  $ morpheus-ws status --json | jq .healthy');
+    .option('--strict', 'also fail on warnings (accepted exceptions such as SecretsManager.1)')
+    .addHelpText('after', '\nExit codes: 0 no control fails, 1 a control fails (or an error).')
+    .action(run<CheckOptions>(checkCommand)),
+  '  $ morpheus-ws check\n  $ morpheus-ws check --json | jq \'.results[] | select(.status == "fail")\'');
+
+  examples(program.command('cost')
+    .description('estimated monthly cost per tier from the config and the shipped price table (no AWS call)')
+    .option('--json', 'one JSON document')
+    .action(run(costCommand)),
+  '  $ morpheus-ws cost\n  $ morpheus-ws cost --json | jq .totalMonthlyUsd');
 
   examples(program.command('output [name]')
     .description('ids and endpoints of the deployed stack (secret ARNs, never values)')
@@ -140,6 +169,30 @@ export function buildProgram(): Command {
     .action(run<{ yes?: boolean }>((options, term, [id]) => forceUnlockCommand(id, options, term))),
   '  $ morpheus-ws force-unlock 6f1c…');
 
+  examples(program.command('runbook')
+    .description('write the operations and disaster-recovery runbooks (Markdown) for the deployed stack')
+    .option('--out <dir>', 'directory for operations.md and disaster-recovery.md', 'runbooks')
+    .option('--json', 'print the written files as JSON')
+    .action(run(runbookCommand)),
+  '  $ morpheus-ws runbook\n  $ morpheus-ws runbook --out docs/ops');
+
+  examples(program.command('rotate-credentials')
+    .description('new passwords for the MQ app user, the OpenSearch master user and the MySQL user, with no outage')
+    .addOption(new Option('--which <credential>', 'which credential (mq-admin only when named)').choices([...WHICH]).default('all'))
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'newline-delimited JSON')
+    .addOption(lockTimeout)
+    .action(run(rotateCredentialsCommand)),
+  '  $ morpheus-ws rotate-credentials\n  $ morpheus-ws rotate-credentials --which search --yes');
+
+  const backup = program.command('backup').description('check the backups');
+  examples(backup.command('verify')
+    .description('recovery points within the RPO for Aurora and EFS; --restore-test restores the newest Aurora snapshot into a temporary cluster')
+    .option('--restore-test', 'restore the newest Aurora snapshot into a temporary cluster, time it, delete it')
+    .option('--json', 'one JSON document')
+    .action(run(backupVerifyCommand)),
+  '  $ morpheus-ws backup verify\n  $ morpheus-ws backup verify --restore-test --json');
+
   const state = program.command('state').description('inspect and repair the state');
   state.command('list').description('resources in the state').option('--json', 'JSON').action(run(stateList));
   state.command('show <address>').description('one resource as stored').action(run<object>((options, term, [address]) => stateShow(address, options, term)));
@@ -150,6 +203,22 @@ export function buildProgram(): Command {
   state.command('rm <address...>').description('forget resources without deleting them')
     .option('-y, --yes', 'do not ask for confirmation').addOption(lockTimeout)
     .action(run<{ lockTimeout: string; yes?: boolean }>((options, term, addresses) => stateRm(addresses, options, term)));
+  examples(state.command('migrate')
+    .description('move the state to another backend (same lineage and serial) and update the config file')
+    .addOption(new Option('--to <backend>', 'where the state goes').choices(['local', 's3']).makeOptionMandatory())
+    .option('--bucket <bucket>', 'S3 bucket (with --to s3)')
+    .option('--key <key>', 'S3 object key; {workspace} is replaced (default morpheus-ws/{workspace}.state.json)')
+    .option('--region <region>', 'region of the bucket (default: the stack region)')
+    .option('--create-bucket', 'create the bucket (versioned, SSE-KMS, private) if it does not exist')
+    .option('--dir <dir>', 'directory of the state file, relative to the config (with --to local; default .morpheus-ws)')
+    .addOption(lockTimeout)
+    .action(run(stateMigrateCommand)),
+  '  $ morpheus-ws state migrate --to s3 --bucket acme-morpheus-state --create-bucket\n  $ morpheus-ws state migrate --to local');
+  examples(state.command('import <address> <id>')
+    .description('adopt an existing AWS resource at an address the configuration declares (nothing in AWS changes)')
+    .addOption(lockTimeout)
+    .action(run<{ lockTimeout: string }>((options, term, [address, id]) => stateImportCommand(address, id, options, term))),
+  '  $ morpheus-ws state import network.vpc vpc-0a1b2c3d\n  $ morpheus-ws state import \'network.subnet.private[us-east-1a]\' subnet-0123abcd');
   return program;
 }
 

@@ -3,14 +3,16 @@
  * at the end, atomically: Ctrl-C leaves nothing behind.
  */
 import { access } from 'node:fs/promises';
-import { input, number, select } from '@inquirer/prompts';
+import { confirm, input, number, select } from '@inquirer/prompts';
 import { stringify } from 'yaml';
 import { AwsClients } from '../aws/clients.js';
 import { validateConfig } from '../config/load.js';
 import { parseCidr } from '../config/cidr.js';
-import { WORKSPACE_NAME, type ConfigInput } from '../config/schema.js';
+import { WORKSPACE_NAME, type Config, type ConfigInput } from '../config/schema.js';
+import { stateSchema } from '../config/state.js';
 import { discoverAvailabilityZones } from '../resources/network/availabilityZones.js';
 import { writeFileAtomic } from '../state/localBackend.js';
+import { checkStateBucket, ensureStateBucket, StateBucketError } from '../state/s3StateBucket.js';
 import type { Terminal } from '../ui/terminal.js';
 import { CliError } from './errors.js';
 import type { GlobalOptions } from './workspace.js';
@@ -23,7 +25,22 @@ export interface InitOptions extends GlobalOptions {
   azCount?: string;
   vpcCidr?: string;
   allowedCidr?: string[];
+  stateBackend?: 'local' | 's3';
+  stateBucket?: string;
+  stateKey?: string;
+  stateRegion?: string;
+  stateCreateBucket?: boolean;
 }
+
+type StateInput = NonNullable<ConfigInput['state']>;
+
+/** Where the state goes, and whether init should create the bucket. */
+interface StateChoice {
+  state?: StateInput;
+  createBucket: boolean;
+}
+
+const DEFAULT_STATE_KEY = 'morpheus-ws/{workspace}.state.json';
 
 const COMMON_REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'eu-west-2', 'ap-southeast-2', 'ap-northeast-1', 'ca-central-1'];
 
@@ -69,13 +86,89 @@ async function guided(options: InitOptions, term: Terminal): Promise<ConfigInput
   };
 }
 
+/** The state section from the flags; a bucket alone implies the S3 backend. */
+function stateFromFlags(options: InitOptions): StateChoice {
+  const backend = options.stateBackend ?? (options.stateBucket ? 's3' : undefined);
+  const s3Only = [options.stateKey && '--state-key', options.stateRegion && '--state-region', options.stateCreateBucket && '--state-create-bucket']
+    .filter(Boolean);
+  if (backend !== 's3') {
+    if (s3Only.length) throw new CliError(`${s3Only.join(', ')} ${s3Only.length > 1 ? 'apply' : 'applies'} only to the S3 state backend: add --state-backend s3 --state-bucket NAME`);
+    return { state: backend ? { backend } : undefined, createBucket: false };
+  }
+  if (!options.stateBucket) throw new CliError('--state-backend s3 needs --state-bucket NAME (and optionally --state-key, --state-region, --state-create-bucket)');
+  return {
+    state: {
+      backend: 's3', bucket: options.stateBucket, key: options.stateKey ?? DEFAULT_STATE_KEY,
+      ...(options.stateRegion ? { region: options.stateRegion } : {}),
+    },
+    createBucket: !!options.stateCreateBucket,
+  };
+}
+
+function bucketNameProblem(bucket: string): string | undefined {
+  const result = stateSchema.safeParse({ backend: 's3', bucket });
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
+
+async function guidedState(options: InitOptions): Promise<StateChoice> {
+  const backend = await select<'local' | 's3'>({
+    message: 'Where should the state (what morpheus-ws deployed) live?', default: options.stateBackend ?? (options.stateBucket ? 's3' : 'local'),
+    choices: [
+      { value: 'local', name: 'a local file next to the config (one operator)' },
+      { value: 's3', name: 'an S3 bucket, with locking (teams and CI)' },
+    ],
+  });
+  if (backend === 'local') return { state: { backend }, createBucket: false };
+  const bucket = await input({
+    message: 'State bucket (bucket names are global across AWS accounts):', default: options.stateBucket,
+    validate: (v) => bucketNameProblem(v) ?? true,
+  });
+  const key = await input({ message: 'Object key ({workspace} is replaced by the workspace name):', default: options.stateKey ?? DEFAULT_STATE_KEY });
+  const createBucket = options.stateCreateBucket || await confirm({
+    message: `Create the bucket ${bucket} if it does not exist (versioned, SSE-KMS, public access blocked)?`, default: true,
+  });
+  return { state: { backend, bucket, key, ...(options.stateRegion ? { region: options.stateRegion } : {}) }, createBucket };
+}
+
+/**
+ * An S3 state needs its bucket before the first plan: create it when asked, otherwise check it is there and
+ * versioned. Runs before the file is written, so a failure leaves nothing behind.
+ */
+async function prepareStateBucket(config: Config, create: boolean, term: Terminal): Promise<void> {
+  const state = config.state;
+  if (state.backend !== 's3') return;
+  const region = state.region ?? config.region;
+  const aws = new AwsClients({ region });
+  try {
+    let warnings: string[];
+    if (create) {
+      const result = await ensureStateBucket(aws, {
+        bucket: state.bucket, region, kmsKeyId: state.kmsKeyId, tags: config.tags,
+        report: (message) => term.out(term.c.dim(`  ${message}`)),
+      });
+      term.out(result.created ? `Created the state bucket ${state.bucket} in ${region}.` : `Using the existing state bucket ${state.bucket}.`);
+      warnings = result.warnings;
+    } else {
+      warnings = await checkStateBucket(aws, state.bucket, region);
+    }
+    for (const warning of warnings) term.err(term.c.yellow(`warning: ${warning}`));
+  } catch (error) {
+    if (error instanceof StateBucketError) throw new CliError(`${error.message}. Nothing was written.`);
+    throw error;
+  } finally {
+    aws.destroy();
+  }
+}
+
 export async function initCommand(options: InitOptions, term: Terminal): Promise<number> {
   const file = options.config;
   if (!options.force && (await exists(file))) {
     throw new CliError(`${file} already exists; pass --force to overwrite it, or -c PATH to write another file`);
   }
   let raw: ConfigInput;
+  let stateChoice: StateChoice;
   if (options.yes) {
+    stateChoice = stateFromFlags(options);
     raw = {
       workspace: options.name ?? 'morpheus', region: options.region ?? defaultRegion(),
       network: {
@@ -83,11 +176,14 @@ export async function initCommand(options: InitOptions, term: Terminal): Promise
         ...(options.vpcCidr ? { vpcCidr: options.vpcCidr } : {}),
         ...(options.allowedCidr?.length ? { allowedIngressCidrs: options.allowedCidr } : {}),
       },
+      ...(stateChoice.state ? { state: stateChoice.state } : {}),
     };
   } else {
     if (!term.tty || !process.stdin.isTTY) throw new CliError('init needs a terminal to ask questions; pass --yes (with --name/--region) to take the defaults');
     try {
       raw = await guided(options, term);
+      stateChoice = await guidedState(options);
+      raw.state = stateChoice.state;
     } catch (error) {
       if ((error as Error).name === 'ExitPromptError') {
         term.out('\nCancelled; nothing was written.');
@@ -97,6 +193,7 @@ export async function initCommand(options: InitOptions, term: Terminal): Promise
     }
   }
   const config = validateConfig(raw, 'the answers');
+  await prepareStateBucket(config, stateChoice.createBucket, term);
   const header = [
     '# morpheus-ws configuration. Every value is validated before any AWS call; see `morpheus-ws schema`.',
     '# Editors: `morpheus-ws schema > morpheus-ws.schema.json` and add',
@@ -104,6 +201,7 @@ export async function initCommand(options: InitOptions, term: Terminal): Promise
     '',
   ].join('\n');
   await writeFileAtomic(file, header + stringify(config));
-  term.out(`Wrote ${file} for workspace ${config.workspace} in ${config.region}. Next: morpheus-ws plan`);
+  const where = config.state.backend === 's3' ? `, state in s3://${config.state.bucket}/${config.state.key.replaceAll('{workspace}', config.workspace)}` : '';
+  term.out(`Wrote ${file} for workspace ${config.workspace} in ${config.region}${where}. Next: morpheus-ws plan`);
   return 0;
 }

@@ -1,6 +1,10 @@
-/** `state list|show|rm|pull|push`: inspect and repair the state document. */
+/**
+ * `state list|show|rm|pull|push`: inspect and repair the state document, whichever backend holds it. Reads need no
+ * lock; rm and push take it, and their write is conditional on the version read (S3 If-Match), so a concurrent
+ * writer is detected rather than overwritten.
+ */
 import { readFile } from 'node:fs/promises';
-import type { StateDoc } from '../state/types.js';
+import { STATE_VERSION, type StateDoc } from '../state/types.js';
 import type { Terminal } from '../ui/terminal.js';
 import { confirmOrYes } from './confirm.js';
 import { CliError } from './errors.js';
@@ -62,6 +66,10 @@ export async function statePush(file: string, options: StateOptions, term: Termi
   }
   if (typeof incoming.lineage !== 'string' || typeof incoming.serial !== 'number' || typeof incoming.resources !== 'object') {
     throw new CliError(`${file} is not a morpheus-ws state document`);
+  }
+  if (incoming.version > STATE_VERSION) throw new CliError(`${file} was written by a newer morpheus-ws (state version ${incoming.version}); upgrade morpheus-ws`);
+  if (incoming.workspace !== workspace.config.workspace) {
+    throw new CliError(`${file} is the state of workspace "${incoming.workspace}", not "${workspace.config.workspace}"`);
   }
   return withLock(workspace, 'state push', parseDuration(options.lockTimeout), async (store) => {
     const current = store.doc;

@@ -23,6 +23,15 @@
  *  - searchDomain:  { domainName, arn, endpoint (VPC endpoint host, no scheme) }
  *  - secret:        { arn, name }  — value is JSON {"username": "...", "password": "..."}, never in state
  *  - ssmParameter:  { name, arn }
+ *  - snsTopic:      { arn, name }
+ *  - snsSubscription: { arn, pendingConfirmation }
+ *  - cloudwatchAlarm: { name, arn }
+ *  - dashboard:     { name, arn }
+ *  - budget:        { name }
+ *  - backupVault:   { name, arn, region }
+ *  - backupPlan:    { planId, arn, versionId }
+ *  - backupSelection: { selectionId, planId }
+ *  Alarm names, per monitored tier, come from alarmCatalog(config, env) in monitoringCatalog.ts.
  * SSM parameters live under `/morpheus-ws/<workspace>/` (see ssmPrefix) and hold every endpoint and secret ARN the
  * app nodes read at boot: db/endpoint, db/readerEndpoint, db/port, db/name, db/masterSecretArn, db/userSecretArn,
  * mq/amqpsHost, mq/consoleUrl, mq/adminSecretArn, mq/appSecretArn, search/endpoint, search/domainName,
@@ -77,6 +86,18 @@ export const addr = {
   certificateValidation: 'edge.certificate.validation',
   dnsRecord: 'edge.dnsRecord',
   appScalingPolicy: 'app.asg.cpuTargetPolicy',
+
+  alarmTopic: 'monitoring.topic',
+  alarmSubscription: (email: string) => `monitoring.topic.subscription[${email.toLowerCase()}]`,
+  alarm: (key: string) => `monitoring.alarm[${key}]`,
+  dashboard: 'monitoring.dashboard',
+  budget: 'monitoring.budget',
+  backupVault: 'backup.vault',
+  drBackupKey: 'backup.dr.kmsKey',
+  drBackupVault: 'backup.dr.vault',
+  backupRole: 'backup.role',
+  backupPlan: 'backup.plan',
+  backupSelection: 'backup.selection',
 } as const;
 
 export const ssmPrefix = (workspace: string) => `/morpheus-ws/${workspace}/`;

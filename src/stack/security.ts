@@ -18,7 +18,7 @@ export function dnsSuffix(partition: string): string {
 
 /**
  * The workspace key's policy: the account administers it; CloudWatch Logs, the Auto Scaling service-linked role
- * (encrypted EBS volumes of the app instances) and CloudWatch alarms (encrypted SNS topic) use it directly; every
+ * (encrypted EBS volumes of the app instances), CloudWatch alarms and AWS Budgets (encrypted SNS topic) use it directly; every
  * other service uses it only on behalf of this account (kms:ViaService + kms:CallerAccount).
  */
 export function kmsKeyPolicy(env: KeyPolicyEnv): object {
@@ -93,6 +93,14 @@ export function kmsKeyPolicy(env: KeyPolicyEnv): object {
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
+      },
+      {
+        Sid: 'BudgetsPublishToEncryptedTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'budgets.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
       },
     ],
   };

@@ -14,6 +14,7 @@ import { retryWhile, waitUntil } from '../../aws/wait.js';
 import type { Actual, ReadItem, UpdateArgs } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
 import { deepEqual, sameMembers } from '../shared/compare.js';
+import { autoScalingGroupHealth } from './autoScalingGroupHealth.js';
 
 export interface AutoScalingGroupInputs {
   name: string;
@@ -140,6 +141,7 @@ async function startInstanceRefresh(ctx: ResourceCtx, args: UpdateArgs, inputs: 
 
 export const autoScalingGroupHandler: Handler = {
   kind: 'autoscaling.group',
+  health: autoScalingGroupHealth,
   forceNew: ['name'],
   // Once created, the scaling policy owns the desired capacity; resetting it on every apply would fight it.
   ignoreDiff: ['desiredCapacity', 'instanceRefresh'],

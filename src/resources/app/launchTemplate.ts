@@ -167,6 +167,8 @@ function versionToken(id: string, data: RequestLaunchTemplateData): string {
 export const launchTemplateHandler: Handler = {
   kind: 'ec2.launchTemplate',
   forceNew: ['name'],
+  // Every update makes a new default version: the Auto Scaling group must re-plan on it and roll its instances.
+  volatileOutputs: ['version', 'latestVersion'],
 
   async read(ctx, items: ReadItem[]) {
     // DescribeLaunchTemplates has no id filter and fails on an unknown id: read the workspace's templates instead.

@@ -16,6 +16,7 @@ import type { Handler, ResourceCtx } from '../context.js';
 import { chunks, definedOnly, MINUTE } from './common.js';
 import { sameKmsKey } from './kms.js';
 import { finalSnapshotId, nameForAddress } from './names.js';
+import { auroraClusterHealth } from './auroraClusterHealth.js';
 
 export interface AuroraClusterInputs {
   clusterId: string;
@@ -161,6 +162,7 @@ function modification(inputs: AuroraClusterInputs, previous: Actual, changed: st
 
 export const auroraClusterHandler: Handler = {
   kind: 'rds.dbCluster',
+  health: auroraClusterHealth,
   forceNew: ['clusterId', 'engine', 'databaseName', 'masterUsername', 'dbSubnetGroupName', 'kmsKeyId'],
   equal(field, desired, actual) {
     if (field === 'vpcSecurityGroupIds' || field === 'cloudwatchLogsExports') return sameMembers(desired, actual);

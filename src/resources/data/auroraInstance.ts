@@ -15,6 +15,7 @@ import type { Handler, ResourceCtx } from '../context.js';
 import { chunks, definedOnly, MINUTE } from './common.js';
 import { sameKmsKey } from './kms.js';
 import { nameForAddress } from './names.js';
+import { auroraInstanceHealth } from './auroraInstanceHealth.js';
 
 export interface AuroraInstanceInputs {
   instanceId: string;
@@ -139,6 +140,7 @@ function modification(inputs: AuroraInstanceInputs, changed: string[]): ModifyDB
 
 export const auroraInstanceHandler: Handler = {
   kind: 'rds.dbInstance',
+  health: auroraInstanceHealth,
   forceNew: ['instanceId', 'clusterId', 'engine', 'availabilityZone'],
   equal: (field, desired, actual) => (field === 'performanceInsightsKmsKeyId' ? sameKmsKey(desired, actual) : deepEqual(desired, actual)),
 

@@ -15,6 +15,7 @@ import { deepEqual } from '../shared/compare.js';
 import type { Handler, ResourceCtx } from '../context.js';
 import { allPages, definedOnly, MINUTE } from './common.js';
 import { sameKmsKey } from './kms.js';
+import { efsFileSystemHealth } from './efsFileSystemHealth.js';
 
 export interface EfsFileSystemInputs {
   encrypted: boolean;
@@ -95,6 +96,7 @@ export async function findWorkspaceFileSystemId(ctx: ResourceCtx): Promise<strin
 
 export const efsFileSystemHandler: Handler = {
   kind: 'efs.fileSystem',
+  health: efsFileSystemHealth,
   forceNew: ['encrypted', 'kmsKeyId', 'performanceMode'],
   equal: (field, desired, actual) => (field === 'kmsKeyId' ? sameKmsKey(desired, actual) : deepEqual(desired, actual)),
 

@@ -10,6 +10,7 @@ import { deepEqual, sameMembers } from '../shared/compare.js';
 import type { Handler, ResourceCtx } from '../context.js';
 import { allPages, MINUTE } from './common.js';
 import { findWorkspaceFileSystemId } from './efsFileSystem.js';
+import { efsMountTargetHealth } from './efsMountTargetHealth.js';
 
 export interface EfsMountTargetInputs {
   fileSystemId: string;
@@ -66,6 +67,7 @@ async function waitState(ctx: ResourceCtx, id: string, call: NodeCall): Promise<
 
 export const efsMountTargetHandler: Handler = {
   kind: 'efs.mountTarget',
+  health: efsMountTargetHealth,
   forceNew: ['fileSystemId', 'subnetId'],
   equal: (field, desired, actual) => (field === 'securityGroupIds' ? sameMembers(desired, actual) : deepEqual(desired, actual)),
 

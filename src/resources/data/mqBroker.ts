@@ -16,6 +16,7 @@ import type { Handler, ResourceCtx } from '../context.js';
 import { allPages, definedOnly, MINUTE } from './common.js';
 import { nameForAddress } from './names.js';
 import { readCredentials } from './secret.js';
+import { mqBrokerHealth } from './mqBrokerHealth.js';
 
 export interface MqBrokerInputs {
   brokerName: string;
@@ -125,6 +126,7 @@ function updateRequest(id: string, inputs: MqBrokerInputs, changed: string[]): U
 
 export const mqBrokerHandler: Handler = {
   kind: 'mq.broker',
+  health: mqBrokerHealth,
   forceNew: ['brokerName', 'deploymentMode', 'publiclyAccessible', 'subnetIds', 'adminUsername'],
   equal: (field, desired, actual) => (field === 'subnetIds' || field === 'securityGroupIds' ? sameMembers(desired, actual) : deepEqual(desired, actual)),
 

@@ -18,6 +18,7 @@ import { bareLogGroupArn, chunks, definedOnly, MINUTE } from './common.js';
 import { sameKmsKey } from './kms.js';
 import { nameForAddress, type SearchLogKind } from './names.js';
 import { readCredentials } from './secret.js';
+import { searchDomainHealth } from './searchDomainHealth.js';
 
 export interface SearchDomainInputs {
   domainName: string;
@@ -171,6 +172,7 @@ function logPolicyNotYetVisible(error: unknown): boolean {
 
 export const searchDomainHandler: Handler = {
   kind: 'opensearch.domain',
+  health: searchDomainHealth,
   forceNew: ['domainName', 'kmsKeyId', 'masterUsername'],
   equal(field, desired, actual) {
     if (field === 'subnetIds' || field === 'securityGroupIds') return sameMembers(desired, actual);

@@ -16,6 +16,7 @@ import { allPages, chunks, definedOnly } from './common.js';
 import { sameKmsKey } from './kms.js';
 import { nameForAddress } from './names.js';
 import { generatePassword } from './password.js';
+import { secretHealth } from './secretHealth.js';
 
 export interface SecretInputs {
   name: string;
@@ -92,6 +93,7 @@ async function restoreScheduledSecret(ctx: ResourceCtx, inputs: SecretInputs, ta
 
 export const secretHandler: Handler = {
   kind: 'secretsmanager.secret',
+  health: secretHealth,
   forceNew: ['name'],
   equal: (field, desired, actual) => (field === 'kmsKeyId' ? sameKmsKey(desired, actual) : JSON.stringify(desired) === JSON.stringify(actual)),
 

@@ -10,6 +10,7 @@ import type { Actual } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
 import { deepEqual } from '../shared/compare.js';
 import { attributeMap, describeTolerant, elbv2 } from './elbv2Common.js';
+import { targetGroupHealth } from './targetGroupHealth.js';
 
 export interface TargetGroupInputs {
   name: string;
@@ -95,6 +96,7 @@ async function putAttributes(ctx: ResourceCtx, arn: string, inputs: TargetGroupI
 
 export const targetGroupHandler: Handler = {
   kind: 'elbv2.targetGroup',
+  health: targetGroupHealth,
   forceNew: ['name', 'vpcId', 'protocol', 'port'],
 
   async read(ctx, items) {
