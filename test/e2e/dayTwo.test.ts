@@ -62,8 +62,9 @@ describe('day-2 operations', () => {
     expect(byName.Aurora).toMatchObject({ status: 'pass' });
     expect(byName['Aurora-restore'], JSON.stringify(result)).toMatchObject({ status: 'pass' });
     expect(byName['Aurora-restore'].restoreSeconds).toBeGreaterThanOrEqual(0);
-    // moto has no AWS Backup recovery points (ListRecoveryPointsByResource is not implemented): EFS fails, so exit 1.
+    // The emulator never runs backup jobs (the proxy answers ListRecoveryPointsByResource with none): EFS fails, so exit 1.
     expect(byName.EFS).toMatchObject({ status: 'fail' });
+    expect(aws.callsTo('backup', 'ListRecoveryPointsByResource').every((c) => c.emulated && c.status === 200)).toBe(true);
     expect(run.code).toBe(1);
 
     const restore = aws.callsTo('rds', 'RestoreDBClusterFromSnapshot').filter((c) => c.status === 200);

@@ -25,6 +25,7 @@ const BASELINE = {
     ['GetBackupSelection', 'GET', '/backup/plans/{BackupPlanId}/selections/{SelectionId}'],
     ['DeleteBackupSelection', 'DELETE', '/backup/plans/{BackupPlanId}/selections/{SelectionId}'],
     ['DeleteBackupPlan', 'DELETE', '/backup/plans/{BackupPlanId}'],
+    ['ListRecoveryPointsByResource', 'GET', '/resources/{ResourceArn}/recovery-points'],
   ],
   elasticfilesystem: [
     ['PutBackupPolicy', 'PUT', '/2015-02-01/file-systems/{FileSystemId}/backup-policy'],

@@ -1,5 +1,5 @@
 /**
- * AWS Backup selections, which moto 5.2.1 answers with HTTP 500. Kept in memory per backup plan; the plan itself
+ * AWS Backup selections (and ListRecoveryPointsByResource), which moto 5.2.1 answers with HTTP 500. Kept in memory per backup plan; the plan itself
  * stays in moto and is checked there. DeleteBackupPlan is refused while the plan still has selections, as AWS
  * does, so teardown ordering bugs show up on the emulator too.
  */
@@ -79,6 +79,11 @@ export function backupSelections() {
       const selections = plans.get(call.params.BackupPlanId);
       if (!selections?.delete(call.params.SelectionId)) return notFound(`Backup selection ${call.params.SelectionId}`);
       return jsonResponse(200, undefined);
+    },
+
+    // moto lacks it too. The emulator never runs backup jobs, so "no recovery points" is the truthful answer.
+    async ListRecoveryPointsByResource() {
+      return jsonResponse(200, { RecoveryPoints: [] });
     },
 
     async DeleteBackupPlan(call) {

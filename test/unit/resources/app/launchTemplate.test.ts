@@ -36,6 +36,10 @@ const inputs: LaunchTemplateInputs = {
 beforeEach(() => ec2.reset());
 
 describe('ec2.launchTemplate', () => {
+  it('tells the planner that an update makes a new version, so the Auto Scaling group re-plans onto it', () => {
+    expect(handler.volatileOutputs).toEqual(expect.arrayContaining(['version']));
+  });
+
   it('builds hardened launch data: IMDSv2, no public IP, encrypted gp3, monitoring, rendered user data', () => {
     const data = launchTemplateData(inputs, tagsFor(address));
     expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
