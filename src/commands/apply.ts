@@ -21,8 +21,9 @@ export async function applyCommand(planFile: string | undefined, options: ApplyO
   const saved = planFile ? await loadPlan(planFile) : undefined;
   const workspace = await openWorkspace(options, term);
   const view = new ProgressView(term);
-  const stack = await openStack(workspace, view.onEvent);
+  // Lock first: a second run learns who holds the workspace before spending any AWS call.
   return withLock(workspace, 'apply', parseDuration(options.lockTimeout), async (store) => {
+    const stack = await openStack(workspace, view.onEvent);
     const refreshed = await refresh(store.doc, stack.engine);
     const actions = planActions(stack.graph, store.doc, refreshed, stack.engine.handlers);
     if (saved) checkPlanFresh(saved, workspace.config, store.doc, actions);

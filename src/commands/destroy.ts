@@ -19,10 +19,10 @@ export interface DestroyOptions extends GlobalOptions {
 export async function destroyCommand(options: DestroyOptions, term: Terminal): Promise<number> {
   const workspace = await openWorkspace(options, term);
   const view = new ProgressView(term);
-  const stack = await openStack(workspace, view.onEvent, {
-    skipFinalSnapshot: options.skipFinalSnapshot, forceDeleteSecrets: options.forceDeleteSecrets,
-  });
   return withLock(workspace, 'destroy', parseDuration(options.lockTimeout), async (store) => {
+    const stack = await openStack(workspace, view.onEvent, {
+      skipFinalSnapshot: options.skipFinalSnapshot, forceDeleteSecrets: options.forceDeleteSecrets,
+    });
     const refreshed = await refresh(store.doc, stack.engine);
     const plan = planDestroy(store.doc, refreshed);
     if (term.json) view.onEvent({ type: 'plan', actions: plan.actions });

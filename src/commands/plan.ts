@@ -15,8 +15,9 @@ export interface PlanOptions extends GlobalOptions {
 export async function planCommand(options: PlanOptions, term: Terminal): Promise<number> {
   const workspace = await openWorkspace(options, term);
   const view = new ProgressView(term);
-  const stack = await openStack(workspace, view.onEvent);
+  // Lock first: a second run learns who holds the workspace before spending any AWS call.
   return withLock(workspace, 'plan', parseDuration(options.lockTimeout), async (store) => {
+    const stack = await openStack(workspace, view.onEvent);
     const refreshed = await refresh(store.doc, stack.engine);
     const actions = planActions(stack.graph, store.doc, refreshed, stack.engine.handlers);
     view.close();

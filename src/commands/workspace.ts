@@ -12,10 +12,6 @@ import { buildGraph, type Graph } from '../engine/graph.js';
 import type { EngineContext } from '../engine/planner.js';
 import type { EventSink } from '../engine/events.js';
 import type { ResourceCtx } from '../resources/context.js';
-import { discoverAvailabilityZones } from '../resources/network/availabilityZones.js';
-import { handlerRegistry } from '../resources/registry.js';
-import { lookupAccount } from '../resources/shared/account.js';
-import { buildStack } from '../stack/index.js';
 import { createBackend } from '../state/index.js';
 import { StateStore } from '../state/store.js';
 import type { LockInfo, StateBackend } from '../state/types.js';
@@ -58,6 +54,12 @@ export async function openWorkspace(options: GlobalOptions, term: Terminal): Pro
 
 /** Adds what needs AWS: account, AZs, the desired graph and the handlers. */
 export async function openStack(workspace: Workspace, emit: EventSink | undefined, extra: Partial<ResourceCtx['options']> = {}): Promise<Stack> {
+  // Loaded here, not at start-up: every handler pulls in its AWS SDK client, which commands that fail early
+  // (bad config, a held lock) or never touch AWS should not pay for.
+  const [{ discoverAvailabilityZones }, { handlerRegistry }, { lookupAccount }, { buildStack }] = await Promise.all([
+    import('../resources/network/availabilityZones.js'), import('../resources/registry.js'),
+    import('../resources/shared/account.js'), import('../stack/index.js'),
+  ]);
   const { config, aws } = workspace;
   const [account, azs] = await Promise.all([
     lookupAccount(aws),

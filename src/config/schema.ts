@@ -1,7 +1,7 @@
 /** The whole morpheus-ws.yaml schema. Each tier owns its section file; this file only composes them. */
 import { z } from 'zod';
 import { appSchema } from './app.js';
-import { backupSchema } from './backup.js';
+import { backupCrossTierIssues, backupSchema } from './backup.js';
 import { dataCrossTierIssues, dataSchema } from './data.js';
 import { edgeSchema } from './edge.js';
 import { monitoringSchema } from './monitoring.js';
@@ -30,7 +30,9 @@ export const configSchema = z.strictObject({
   state: stateSchema.prefault({ backend: 'local' }),
 }).superRefine((config, ctx) => {
   // Checks that span sections (data nodes vs AZs, DB connections vs app nodes).
-  for (const issue of dataCrossTierIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  for (const issue of [...dataCrossTierIssues(config), ...backupCrossTierIssues(config)]) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 /** The monitoring catalog, the monitoring and backup tiers, and their config sections. */
+import { validateConfig } from '../../../src/config/load.js';
 import { describe, expect, it } from 'vitest';
 import { backupCrossTierIssues, drRegionFor } from '../../../src/config/backup.js';
 import { configSchema, type ConfigInput } from '../../../src/config/schema.js';
@@ -172,8 +173,12 @@ describe('backup tier', () => {
     expect(drRegionFor(config({ region: 'eu-west-1' }))).toBe('eu-central-1');
     expect(drRegionFor(config({ region: 'us-west-2' }))).toBe('us-east-1');
     expect(drRegionFor(config({ backup: { drRegion: 'ca-central-1' } }))).toBe('ca-central-1');
-    expect(backupCrossTierIssues(config({ backup: { drRegion: 'us-east-1' } }))[0].message).toMatch(/must differ/);
-    expect(() => backupTier(config({ backup: { drRegion: 'us-east-1' } }), env)).toThrow(/must differ/);
+    // The config schema refuses it before any stack is built; the checks behind it, and the builder, say why.
+    expect(() => validateConfig({ workspace: 'demo', region: 'us-east-1', backup: { drRegion: 'us-east-1' } })).toThrow(/backup\.drRegion: .*must differ/);
+    const base = config();
+    const sameRegion = { ...base, backup: { ...base.backup, drRegion: 'us-east-1' } };
+    expect(backupCrossTierIssues(sameRegion)[0].message).toMatch(/must differ/);
+    expect(() => backupTier(sameRegion, env)).toThrow(/must differ/);
   });
 });
 
