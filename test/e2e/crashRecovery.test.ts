@@ -66,7 +66,8 @@ describe('crash safety', () => {
     expect(creates('AllocateAddress')).toBe(3);
     expect(creates('CreateNatGateway')).toBe(3);
     expect(creates('CreateSecurityGroup')).toBe(6);
-    expect(aws.callsTo('kms', 'CreateKey')).toHaveLength(1);
+    // One workspace key, and one in the DR region for the backup copy vault.
+    expect(aws.callsTo('kms', 'CreateKey').map((c) => c.region).sort()).toEqual(['us-east-1', 'us-west-2']);
 
     const ec2 = new EC2Client(aws.clientConfig());
     const filter = [{ Name: 'tag:morpheus-ws:workspace', Values: [ws] }];
