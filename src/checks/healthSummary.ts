@@ -3,7 +3,7 @@
  * capacity guidance, and decides the overall verdict. Pure: the command does the reading.
  */
 import type { Health, Tier } from '../engine/types.js';
-import type { FiringAlarm } from '../resources/monitoring/alarmState.js';
+import type { FiringAlarm } from '../resources/monitoring/cloudwatchAlarm.js';
 import type { CapacityFinding } from './capacity.js';
 
 export type HealthState = Health['state'];

@@ -34,7 +34,7 @@ import { sleep } from '../aws/wait.js';
 import { resolveInputs } from '../engine/graph.js';
 import { diffInputs, handlerFor, refresh } from '../engine/planner.js';
 import { UNKNOWN, type Health, type ReadItem } from '../engine/types.js';
-import { alarmsInAlarm } from '../resources/monitoring/alarmState.js';
+import { alarmsInAlarm } from '../resources/monitoring/cloudwatchAlarm.js';
 import { alarmNamePrefix } from '../stack/monitoringCatalog.js';
 import type { Terminal } from '../ui/terminal.js';
 import { CliError } from './errors.js';

@@ -169,6 +169,37 @@ async function put(ctx: ResourceCtx, inputs: CloudWatchAlarmInputs, call: NodeCa
   }, { what: `alarm ${inputs.name}`, timeoutMs: TIMEOUT_MS, minDelayMs: 1000, report: call.report, signal: call.signal });
 }
 
+/** Which of the workspace's alarms are firing now (DescribeAlarms StateValue=ALARM, by name prefix), for `status`. */
+export interface FiringAlarm {
+  name: string;
+  kind: 'metric' | 'composite';
+  reason?: string;
+  since?: string;
+  metric?: string;
+}
+
+export async function alarmsInAlarm(ctx: ResourceCtx, namePrefix: string): Promise<FiringAlarm[]> {
+  const firing: FiringAlarm[] = [];
+  let token: string | undefined;
+  do {
+    const out = await cloudwatch(ctx).send(new DescribeAlarmsCommand({
+      AlarmNamePrefix: namePrefix, StateValue: 'ALARM', AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken: token,
+    }));
+    // The state is checked on the answer too: a filter an endpoint ignores must not turn every alarm into a firing one.
+    for (const a of (out.MetricAlarms ?? []).filter((x) => x.StateValue === 'ALARM')) {
+      firing.push({
+        name: a.AlarmName!, kind: 'metric', reason: a.StateReason, since: a.StateUpdatedTimestamp?.toISOString(),
+        metric: a.MetricName ? `${a.Namespace}/${a.MetricName}` : undefined,
+      });
+    }
+    for (const a of (out.CompositeAlarms ?? []).filter((x) => x.StateValue === 'ALARM')) {
+      firing.push({ name: a.AlarmName!, kind: 'composite', reason: a.StateReason, since: a.StateUpdatedTimestamp?.toISOString() });
+    }
+    token = out.NextToken;
+  } while (token);
+  return firing.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export const cloudwatchAlarmHandler: Handler = {
   kind: 'cloudwatch.alarm',
   forceNew: ['name'],

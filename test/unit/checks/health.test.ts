@@ -18,7 +18,7 @@ import { mqBrokerHealth } from '../../../src/resources/data/mqBrokerHealth.js';
 import { searchDomainHealth } from '../../../src/resources/data/searchDomainHealth.js';
 import { secretHealth } from '../../../src/resources/data/secretHealth.js';
 import { targetGroupHealth } from '../../../src/resources/edge/targetGroupHealth.js';
-import { alarmsInAlarm } from '../../../src/resources/monitoring/alarmState.js';
+import { alarmsInAlarm } from '../../../src/resources/monitoring/cloudwatchAlarm.js';
 import { handlerRegistry } from '../../../src/resources/registry.js';
 import { awsError, makeCtx } from '../resources/shared/handlerHarness.js';
 
