@@ -84,9 +84,10 @@ function toActual(cluster: DBCluster): Actual {
   };
 }
 
-async function describeMany(ctx: ResourceCtx, ids: string[]): Promise<DBCluster[]> {
+/** One filtered, paginated DescribeDBClusters per 100 ids (also used by the health read). */
+export async function describeMany(ctx: ResourceCtx, ids: string[]): Promise<DBCluster[]> {
   const found: DBCluster[] = [];
-  for (const batch of chunks(ids, 100)) {
+  for (const batch of chunks([...new Set(ids)], 100)) {
     let marker: string | undefined;
     do {
       const out = await client(ctx).send(new DescribeDBClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: batch }], Marker: marker }));

@@ -2,7 +2,8 @@
  * Live health of `rds.dbCluster` for `status` (cluster status, the writer and the readers), and what `check` inspects
  * beyond its inputs (storage encryption, the managed master secret).
  */
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, RDSClient, type DBCluster, type DBInstance } from '@aws-sdk/client-rds';
+import { describeMany } from './auroraCluster.js';
 import type { Health, ReadItem } from '../../engine/types.js';
 import type { ResourceCtx } from '../context.js';
 import { chunks } from './common.js';
@@ -18,18 +19,7 @@ function client(ctx: ResourceCtx): RDSClient {
   return ctx.aws.get(RDSClient);
 }
 
-async function clustersById(ctx: ResourceCtx, ids: string[]): Promise<DBCluster[]> {
-  const found: DBCluster[] = [];
-  for (const batch of chunks([...new Set(ids)], 100)) {
-    let marker: string | undefined;
-    do {
-      const out = await client(ctx).send(new DescribeDBClustersCommand({ Filters: [{ Name: 'db-cluster-id', Values: batch }], Marker: marker }));
-      found.push(...(out.DBClusters ?? []));
-      marker = out.Marker;
-    } while (marker);
-  }
-  return found;
-}
+const clustersById = describeMany;
 
 async function instancesOfClusters(ctx: ResourceCtx, clusterIds: string[]): Promise<DBInstance[]> {
   const found: DBInstance[] = [];
