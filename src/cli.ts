@@ -1,28 +1,19 @@
 /** Argument parsing and dispatch. Each command lives in src/commands; this file only wires them. */
-import { Command, Option } from 'commander';
-import { applyCommand } from './commands/apply.js';
-import { checkCommand, type CheckOptions } from './commands/check.js';
-import { costCommand } from './commands/cost.js';
-import { backupVerifyCommand } from './commands/backupVerify.js';
-import { destroyCommand } from './commands/destroy.js';
+import { Argument, Command, Option } from 'commander';
+import type { ApplyOptions } from './commands/apply.js';
+import type { CheckOptions } from './commands/check.js';
+import type { BackupVerifyOptions } from './commands/backupVerify.js';
+import type { DestroyOptions } from './commands/destroy.js';
 import { CliError } from './commands/errors.js';
-import { graphCommand } from './commands/graph.js';
-import { initCommand } from './commands/init.js';
-import { outputCommand } from './commands/output.js';
-import { planCommand } from './commands/plan.js';
-import { rotateCredentialsCommand, WHICH } from './commands/rotateCredentials.js';
-import { runbookCommand } from './commands/runbook.js';
-import { schemaCommand } from './commands/schema.js';
-import { stateList, statePull, statePush, stateRm, stateShow } from './commands/state.js';
-import { stateImportCommand } from './commands/stateImport.js';
-import { stateMigrateCommand } from './commands/stateMigrate.js';
-import { statusCommand, type StatusOptions } from './commands/status.js';
-import { forceUnlockCommand } from './commands/unlock.js';
+import type { InitOptions } from './commands/init.js';
+import type { PlanOptions } from './commands/plan.js';
+import type { RotateOptions } from './commands/rotateCredentials.js';
+import type { RunbookOptions } from './commands/runbook.js';
+import type { ImportOptions } from './commands/stateImport.js';
+import type { MigrateOptions } from './commands/stateMigrate.js';
+import type { StatusOptions } from './commands/status.js';
 import type { GlobalOptions } from './commands/workspace.js';
-import { ConfigError } from './config/load.js';
-import { GraphError } from './engine/graph.js';
 import { errorSummary } from './engine/errorSummary.js';
-import { LockHeldError, StateConflictError } from './state/types.js';
 import { hintFor } from './ui/errorHints.js';
 import { createTerminal, type Terminal } from './ui/terminal.js';
 import { noteRuntimeOnce } from './ui/runtimeNotice.js';
@@ -50,9 +41,23 @@ function run<O>(action: Action<O>) {
   };
 }
 
+/**
+ * A command whose module is imported only when it runs: `--help`, `--version`, `schema`, `completion` and early
+ * failures then start without loading every AWS SDK client.
+ */
+function lazy<M, O>(load: () => Promise<M>, pick: (module: M) => Action<O>) {
+  return run<O>(async (options, term, args) => pick(await load())(options, term, args));
+}
+
+/** Errors whose message already says what went wrong and what to do: no hint, no "--debug" line. By name, so
+ * checking needs no import of the modules (and their dependencies) that define them. */
+const KNOWN_ERRORS = new Set(['CliError', 'ConfigError', 'LockHeldError', 'StateConflictError', 'GraphError']);
+
+/** Kept in step with WHICH in commands/rotateCredentials.ts (a test compares them); listed here for --help. */
+const ROTATABLE = ['mq', 'search', 'db', 'all', 'mq-admin'];
+
 function reportError(error: unknown, term: Terminal): number {
-  const known = error instanceof CliError || error instanceof ConfigError || error instanceof LockHeldError
-    || error instanceof StateConflictError || error instanceof GraphError;
+  const known = error instanceof Error && KNOWN_ERRORS.has(error.name);
   const summary = errorSummary(error);
   const where = summary.operation ? ` (${summary.operation})` : '';
   if (term.json) {
@@ -85,17 +90,34 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'no questions: take the defaults and the flags given')
     .option('--force', 'overwrite an existing config file')
     .option('--name <workspace>', 'workspace name')
-    .option('--region <region>', 'AWS region')
+    .option('--region <region>', 'AWS region (checked against the regions enabled for the account)')
     .option('--az-count <n>', 'availability zones (2–3)')
+    .option('--availability-zones <zone...>', 'explicit AZ names (default: the first --az-count zones of the region)')
     .option('--vpc-cidr <cidr>', 'VPC CIDR')
     .option('--allowed-cidr <cidr...>', 'CIDRs allowed to reach the load balancer')
+    .option('--hostname <name>', 'host name users type (needs --certificate-arn or --hosted-zone-id)')
+    .option('--certificate-arn <arn>', 'existing ACM certificate (ISSUED, in the stack region) covering --hostname')
+    .option('--hosted-zone-id <id>', 'public Route 53 zone of --hostname: a DNS-validated certificate and an alias record are made')
+    .option('--self-signed', 'self-signed certificate on the load balancer DNS name (demo only; the default with --yes)')
+    .option('--instance-type <type>', 'app node instance type (default m6i.xlarge)')
+    .option('--min-size <n>', 'minimum app nodes (default 3)')
+    .option('--max-size <n>', 'maximum app nodes (default 6)')
+    .option('--db-instance-class <class>', 'Aurora instance class (default db.r6g.large)')
+    .option('--mq-instance-type <type>', 'Amazon MQ broker instance type (default mq.m5.large)')
+    .option('--search-instance-type <type>', 'OpenSearch data node type (default r6g.large.search)')
+    .option('--search-instance-count <n>', 'OpenSearch data nodes, a multiple of the AZ count (default 3)')
+    .option('--alarm-email <email...>', 'addresses subscribed to the alarms')
+    .option('--budget <usd>', 'monthly budget in USD (default 3000 with --yes; the estimate + 20% when guided)')
+    .option('--dr-region <region>', 'region backups are copied to, or "none" (default: the usual pair of the region)')
     .addOption(new Option('--state-backend <backend>', 'where the state lives: a local file, or S3 (shared, locked)').choices(['local', 's3']))
     .option('--state-bucket <bucket>', 'S3 bucket for the state (implies --state-backend s3)')
     .option('--state-key <key>', 'S3 object key; {workspace} is replaced (default morpheus-ws/{workspace}.state.json)')
     .option('--state-region <region>', 'region of the state bucket (default: the stack region)')
     .option('--state-create-bucket', 'create the state bucket (versioned, SSE-KMS, private) if it does not exist')
-    .action(run(initCommand)),
+    .action(lazy(() => import('./commands/init.js'), (m) => (o: InitOptions, t) => m.initCommand(o, t))),
   '  $ morpheus-ws init\n  $ morpheus-ws init --yes --name prod --region eu-west-1 --allowed-cidr 203.0.113.0/24\n' +
+  '  $ morpheus-ws init --yes --name prod --hostname morpheus.example.com --hosted-zone-id Z0123456789ABCDEFGHIJ \\\n' +
+  '      --alarm-email ops@example.com --budget 4000 --dr-region us-west-2\n' +
   '  $ morpheus-ws init --yes --name prod --state-bucket acme-morpheus-state --state-create-bucket');
 
   examples(program.command('plan')
@@ -104,7 +126,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'save the plan for `apply FILE`')
     .option('--json', 'newline-delimited JSON events')
     .addOption(lockTimeout)
-    .action(run(planCommand)),
+    .action(lazy(() => import('./commands/plan.js'), (m) => (o: PlanOptions, t) => m.planCommand(o, t))),
   '  $ morpheus-ws plan\n  $ morpheus-ws plan --detailed-exitcode --out plan.json');
 
   examples(program.command('apply [planFile]')
@@ -112,7 +134,7 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'newline-delimited JSON events')
     .addOption(parallelism).addOption(lockTimeout)
-    .action(run<{ yes?: boolean; parallelism: string; lockTimeout: string }>((options, term, [planFile]) => applyCommand(planFile, options, term))),
+    .action(lazy(() => import('./commands/apply.js'), (m) => (o: ApplyOptions, t, [planFile]) => m.applyCommand(planFile, o, t))),
   '  $ morpheus-ws apply\n  $ morpheus-ws apply --yes --parallelism 20\n  $ morpheus-ws apply plan.json');
 
   examples(program.command('destroy')
@@ -122,7 +144,7 @@ export function buildProgram(): Command {
     .option('--force-delete-secrets', 'delete secrets without a recovery window')
     .option('--json', 'newline-delimited JSON events')
     .addOption(parallelism).addOption(lockTimeout)
-    .action(run(destroyCommand)),
+    .action(lazy(() => import('./commands/destroy.js'), (m) => (o: DestroyOptions, t) => m.destroyCommand(o, t))),
   '  $ morpheus-ws destroy\n  $ morpheus-ws destroy --yes --skip-final-snapshot');
 
   examples(program.command('status')
@@ -130,7 +152,7 @@ export function buildProgram(): Command {
     .option('--json', 'one JSON document (one per refresh with --watch)')
     .option('--watch [seconds]', 'refresh every N seconds (default 10) until Ctrl-C')
     .addHelpText('after', '\nExit codes: 0 healthy, 3 degraded (something down, degraded, missing, drifted or alarming; or nothing deployed), 1 error.')
-    .action(run<StatusOptions>(statusCommand)),
+    .action(lazy(() => import('./commands/status.js'), (m) => (o: StatusOptions, t) => m.statusCommand(o, t))),
   '  $ morpheus-ws status\n  $ morpheus-ws status --watch 30\n  $ morpheus-ws status --json | jq .reasons');
 
   examples(program.command('check')
@@ -138,71 +160,90 @@ export function buildProgram(): Command {
     .option('--json', 'one JSON document')
     .option('--strict', 'also fail on warnings (accepted exceptions such as SecretsManager.1)')
     .addHelpText('after', '\nExit codes: 0 no control fails, 1 a control fails (or an error).')
-    .action(run<CheckOptions>(checkCommand)),
+    .action(lazy(() => import('./commands/check.js'), (m) => (o: CheckOptions, t) => m.checkCommand(o, t))),
   '  $ morpheus-ws check\n  $ morpheus-ws check --json | jq \'.results[] | select(.status == "fail")\'');
 
   examples(program.command('cost')
     .description('estimated monthly cost per tier from the config and the shipped price table (no AWS call)')
     .option('--json', 'one JSON document')
-    .action(run(costCommand)),
+    .action(lazy(() => import('./commands/cost.js'), (m) => (o: GlobalOptions, t) => m.costCommand(o, t))),
   '  $ morpheus-ws cost\n  $ morpheus-ws cost --json | jq .totalMonthlyUsd');
 
   examples(program.command('output [name]')
     .description('ids and endpoints of the deployed stack (secret ARNs, never values)')
     .option('--json', 'JSON')
-    .action(run<object>((options, term, [name]) => outputCommand(name, options, term))),
+    .action(lazy(() => import('./commands/output.js'), (m) => (o: GlobalOptions, t, [name]) => m.outputCommand(name, o, t))),
   '  $ morpheus-ws output\n  $ morpheus-ws output url');
 
   examples(program.command('graph')
     .description('the resource graph as Graphviz DOT')
     .option('--tier <tier>', 'only one tier')
-    .action(run(graphCommand)),
+    .action(lazy(() => import('./commands/graph.js'), (m) => (o: GlobalOptions & { tier?: string }, t) => m.graphCommand(o, t))),
   '  $ morpheus-ws graph | dot -Tsvg > graph.svg\n  $ morpheus-ws graph --tier network');
 
-  program.command('schema')
+  examples(program.command('schema')
     .description('print the JSON Schema of morpheus-ws.yaml (for editors)')
-    .action(run(async (_options, term) => schemaCommand(term)));
+    .action(lazy(() => import('./commands/schema.js'), (m) => (_o: GlobalOptions, t) => m.schemaCommand(t))),
+  '  $ morpheus-ws schema > morpheus-ws.schema.json   # then: # yaml-language-server: $schema=./morpheus-ws.schema.json');
+
+  examples(program.command('completion')
+    .description('print a shell completion script for bash or zsh')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh']))
+    .action(lazy(() => import('./commands/completion.js'), (m) => (_o: GlobalOptions, t, [shell]) => m.completionCommand(program, shell, t))),
+  '  $ source <(morpheus-ws completion bash)                      # this shell\n' +
+  '  $ morpheus-ws completion bash > ~/.local/share/bash-completion/completions/morpheus-ws\n' +
+  '  $ morpheus-ws completion zsh > "${fpath[1]}/_morpheus-ws"     # then: compinit');
 
   examples(program.command('force-unlock <id>')
     .description('remove a lock left by a run that died')
     .option('-y, --yes', 'do not ask for confirmation')
-    .action(run<{ yes?: boolean }>((options, term, [id]) => forceUnlockCommand(id, options, term))),
+    .action(lazy(() => import('./commands/unlock.js'), (m) => (o: GlobalOptions & { yes?: boolean }, t, [id]) => m.forceUnlockCommand(id, o, t))),
   '  $ morpheus-ws force-unlock 6f1c…');
 
   examples(program.command('runbook')
     .description('write the operations and disaster-recovery runbooks (Markdown) for the deployed stack')
     .option('--out <dir>', 'directory for operations.md and disaster-recovery.md', 'runbooks')
     .option('--json', 'print the written files as JSON')
-    .action(run(runbookCommand)),
+    .action(lazy(() => import('./commands/runbook.js'), (m) => (o: RunbookOptions, t) => m.runbookCommand(o, t))),
   '  $ morpheus-ws runbook\n  $ morpheus-ws runbook --out docs/ops');
 
   examples(program.command('rotate-credentials')
     .description('new passwords for the MQ app user, the OpenSearch master user and the MySQL user, with no outage')
-    .addOption(new Option('--which <credential>', 'which credential (mq-admin only when named)').choices([...WHICH]).default('all'))
+    .addOption(new Option('--which <credential>', 'which credential (mq-admin only when named)').choices(ROTATABLE).default('all'))
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'newline-delimited JSON')
     .addOption(lockTimeout)
-    .action(run(rotateCredentialsCommand)),
+    .action(lazy(() => import('./commands/rotateCredentials.js'), (m) => (o: RotateOptions, t) => m.rotateCredentialsCommand(o, t))),
   '  $ morpheus-ws rotate-credentials\n  $ morpheus-ws rotate-credentials --which search --yes');
 
-  const backup = program.command('backup').description('check the backups');
+  const backup = examples(program.command('backup').description('check the backups'), '  $ morpheus-ws backup verify');
   examples(backup.command('verify')
     .description('recovery points within the RPO for Aurora and EFS; --restore-test restores the newest Aurora snapshot into a temporary cluster')
     .option('--restore-test', 'restore the newest Aurora snapshot into a temporary cluster, time it, delete it')
     .option('--json', 'one JSON document')
-    .action(run(backupVerifyCommand)),
+    .action(lazy(() => import('./commands/backupVerify.js'), (m) => (o: BackupVerifyOptions, t) => m.backupVerifyCommand(o, t))),
   '  $ morpheus-ws backup verify\n  $ morpheus-ws backup verify --restore-test --json');
 
-  const state = program.command('state').description('inspect and repair the state');
-  state.command('list').description('resources in the state').option('--json', 'JSON').action(run(stateList));
-  state.command('show <address>').description('one resource as stored').action(run<object>((options, term, [address]) => stateShow(address, options, term)));
-  state.command('pull').description('print the state document').action(run(statePull));
-  state.command('push <file>').description('replace the state with a file (lineage and serial checked)')
+  const stateModule = () => import('./commands/state.js');
+  const state = examples(program.command('state').description('inspect and repair the state'),
+    '  $ morpheus-ws state list\n  $ morpheus-ws state show network.vpc\n  $ morpheus-ws state pull > backup.state.json');
+  examples(state.command('list').description('resources in the state').option('--json', 'JSON')
+    .action(lazy(stateModule, (m) => (o: GlobalOptions, t) => m.stateList(o, t))),
+  '  $ morpheus-ws state list\n  $ morpheus-ws state list --json | jq -r \'.[].address\'');
+  examples(state.command('show <address>').description('one resource as stored')
+    .action(lazy(stateModule, (m) => (o: GlobalOptions, t, [address]) => m.stateShow(address, o, t))),
+  '  $ morpheus-ws state show network.vpc\n  $ morpheus-ws state show \'network.subnet.private[us-east-1a]\'');
+  examples(state.command('pull').description('print the state document')
+    .action(lazy(stateModule, (m) => (o: GlobalOptions, t) => m.statePull(o, t))),
+  '  $ morpheus-ws state pull > backup.state.json');
+  examples(state.command('push <file>').description('replace the state with a file (lineage and serial checked)')
     .option('--force', 'push a different lineage or an older serial').addOption(lockTimeout)
-    .action(run<{ lockTimeout: string; force?: boolean }>((options, term, [file]) => statePush(file, options, term)));
-  state.command('rm <address...>').description('forget resources without deleting them')
+    .action(lazy(stateModule, (m) => (o: GlobalOptions & { lockTimeout: string; force?: boolean }, t, [file]) => m.statePush(file, o, t))),
+  '  $ morpheus-ws state push backup.state.json\n  $ morpheus-ws state push --force restored.state.json');
+  examples(state.command('rm <address...>').description('forget resources without deleting them')
     .option('-y, --yes', 'do not ask for confirmation').addOption(lockTimeout)
-    .action(run<{ lockTimeout: string; yes?: boolean }>((options, term, addresses) => stateRm(addresses, options, term)));
+    .action(lazy(stateModule, (m) => (o: GlobalOptions & { lockTimeout: string; yes?: boolean }, t, addresses) => m.stateRm(addresses, o, t))),
+  '  $ morpheus-ws state rm edge.dnsRecord\n  $ morpheus-ws state rm --yes data.mq.broker');
   examples(state.command('migrate')
     .description('move the state to another backend (same lineage and serial) and update the config file')
     .addOption(new Option('--to <backend>', 'where the state goes').choices(['local', 's3']).makeOptionMandatory())
@@ -212,12 +253,12 @@ export function buildProgram(): Command {
     .option('--create-bucket', 'create the bucket (versioned, SSE-KMS, private) if it does not exist')
     .option('--dir <dir>', 'directory of the state file, relative to the config (with --to local; default .morpheus-ws)')
     .addOption(lockTimeout)
-    .action(run(stateMigrateCommand)),
+    .action(lazy(() => import('./commands/stateMigrate.js'), (m) => (o: MigrateOptions, t) => m.stateMigrateCommand(o, t))),
   '  $ morpheus-ws state migrate --to s3 --bucket acme-morpheus-state --create-bucket\n  $ morpheus-ws state migrate --to local');
   examples(state.command('import <address> <id>')
     .description('adopt an existing AWS resource at an address the configuration declares (nothing in AWS changes)')
     .addOption(lockTimeout)
-    .action(run<{ lockTimeout: string }>((options, term, [address, id]) => stateImportCommand(address, id, options, term))),
+    .action(lazy(() => import('./commands/stateImport.js'), (m) => (o: ImportOptions, t, [address, id]) => m.stateImportCommand(address, id, o, t))),
   '  $ morpheus-ws state import network.vpc vpc-0a1b2c3d\n  $ morpheus-ws state import \'network.subnet.private[us-east-1a]\' subnet-0123abcd');
   return program;
 }

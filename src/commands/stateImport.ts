@@ -80,8 +80,8 @@ export async function importResource<Ctx>(store: StateStore, graph: Graph, engin
 
 export async function stateImportCommand(address: string, id: string, options: ImportOptions, term: Terminal): Promise<number> {
   const workspace = await openWorkspace(options, term);
-  const stack = await openStack(workspace, undefined);
   return withLock(workspace, 'state import', parseDuration(options.lockTimeout), async (store) => {
+    const stack = await openStack(workspace, undefined);
     const result = await importResource(store, stack.graph, stack.engine, address, id);
     await store.persist();
     term.out(`Imported ${address} (${result.kind} ${result.actual.id}) into ${workspace.backend.describe()}. Nothing in AWS was changed.`);

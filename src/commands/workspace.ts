@@ -48,7 +48,9 @@ export async function openWorkspace(options: GlobalOptions, term: Terminal): Pro
       `[aws] ${call.service}.${call.operation} ${call.ms}ms${call.attempts && call.attempts > 1 ? ` attempts=${call.attempts}` : ''}` +
       `${call.requestId ? ` request-id=${call.requestId}` : ''}${call.error ? ` error=${call.error}` : ''}`)));
   }
-  const backend = await createBackend(config.state, { configDir: loaded.dir, workspace: config.workspace, aws: () => aws });
+  const backend = await createBackend(config.state, {
+    configDir: loaded.dir, workspace: config.workspace, aws: () => aws, report: (message) => term.err(term.c.dim(message)),
+  });
   return { loaded, config, aws, backend };
 }
 

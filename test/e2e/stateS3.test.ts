@@ -105,7 +105,7 @@ describe('a workspace whose state lives in S3', () => {
     const winnerIndex = 1 - losers[0].i;
     const winner = results[winnerIndex];
 
-    // Where the loser's time goes: process start-up, the stack lookups before the lock (STS, AZs), the lock call.
+    // Where the loser's time goes: Node start-up (module loading), then the lock, its first AWS call, then exit.
     const lockPuts = aws.callsTo('s3', 'PutObject').filter((c) => c.params.Key === `${KEY}.lock`);
     const at = (status: number) => {
       const call = lockPuts.find((c) => c.status === status);
@@ -120,7 +120,7 @@ describe('a workspace whose state lives in S3', () => {
     // No waiting at the lock (the default --lock-timeout is 0): the loser exits right after its refused create.
     const refusedAt = Date.parse(lockPuts.find((c) => c.status === 412)!.time) - started;
     expect(loser.ms - refusedAt).toBeLessThan(1000);
-    // End to end, start-up included. Node start-up dominates this and grows with CPU contention (see the report).
+    // End to end, start-up included: start-up dominates, and grows with CPU contention on the machine.
     expect(loser.ms).toBeLessThan(5000);
     expect(loser.stderr).toMatch(new RegExp(`locked by \\S+@\\S+ \\(pid ${runs[winnerIndex].child.pid}, apply, since .*lock id [0-9a-f-]{36}\\)`));
     expect(loser.stderr).toContain('force-unlock');

@@ -1,0 +1,168 @@
+/**
+ * `completion bash|zsh`: a completion script generated from the commander program itself, so every command,
+ * subcommand, option and fixed choice the CLI accepts is completed, and nothing it does not.
+ */
+import type { Command, Option } from 'commander';
+import type { Terminal } from '../ui/terminal.js';
+import { CliError } from './errors.js';
+
+export interface CompletionOption {
+  /** `--config`, and `-c` when there is a short form. */
+  flags: string[];
+  description: string;
+  takesValue: boolean;
+  choices?: string[];
+  /** The value is a path (complete file names). */
+  file: boolean;
+}
+
+export interface CompletionCommand {
+  /** Words after the program name: `''` for the program, `state migrate` for a subcommand. */
+  path: string;
+  description: string;
+  subcommands: { name: string; description: string }[];
+  options: CompletionOption[];
+  /** Choices of the first positional argument, when fixed. */
+  argumentChoices?: string[];
+}
+
+const FILE_VALUE = /^<(file|dir|planFile)/;
+
+function optionOf(option: Option): CompletionOption {
+  const takesValue = option.required || option.optional;
+  return {
+    flags: [option.long, option.short].filter((f): f is string => !!f),
+    description: option.description,
+    takesValue,
+    ...(option.argChoices ? { choices: [...option.argChoices] } : {}),
+    file: takesValue && FILE_VALUE.test(option.flags.split(/\s+/).pop() ?? ''),
+  };
+}
+
+const HELP: CompletionOption = { flags: ['--help', '-h'], description: 'display help', takesValue: false, file: false };
+
+/** Every command of the program, depth first, with the options it accepts (its own, then the global ones). */
+export function describeProgram(program: Command): CompletionCommand[] {
+  const version = program.options.find((o) => o.long === '--version');
+  const globals = program.options.filter((o) => o !== version).map(optionOf);
+  const out: CompletionCommand[] = [];
+  const visit = (cmd: Command, path: string) => {
+    const own = cmd === program ? [] : cmd.options.map(optionOf);
+    const choices = cmd.registeredArguments[0]?.argChoices;
+    out.push({
+      path,
+      description: cmd.description(),
+      subcommands: cmd.commands.map((c) => ({ name: c.name(), description: c.description() })),
+      options: [...own, ...globals, HELP, ...(cmd === program && version ? [optionOf(version)] : [])],
+      ...(choices ? { argumentChoices: [...choices] } : {}),
+    });
+    for (const sub of cmd.commands) visit(sub, path ? `${path} ${sub.name()}` : sub.name());
+  };
+  visit(program, '');
+  return out;
+}
+
+const shellWord = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** Options that take a value, by flag: what to offer after them. */
+function valueCases(commands: CompletionCommand[], indent: string, fileAction: string, choicesAction: (words: string) => string): string {
+  const seen = new Map<string, CompletionOption>();
+  for (const c of commands) for (const o of c.options) if (o.takesValue) for (const f of o.flags) if (!seen.has(f)) seen.set(f, o);
+  const byAction = new Map<string, string[]>();
+  for (const [flag, o] of seen) {
+    const action = o.choices ? choicesAction(o.choices.join(' ')) : o.file ? fileAction : ':';
+    byAction.set(action, [...(byAction.get(action) ?? []), flag]);
+  }
+  return [...byAction].map(([action, flags]) => `${indent}${flags.join('|')}) ${action}; return 0 ;;`).join('\n');
+}
+
+function pathResolution(commands: CompletionCommand[], first: number, wordsVar: string, indexVar: string): string {
+  const valued = [...new Set(commands.flatMap((c) => c.options.filter((o) => o.takesValue).flatMap((o) => o.flags)))];
+  const paths = commands.map((c) => c.path).filter(Boolean);
+  return [
+    `  local path="" w prev_opt=""`,
+    `  for (( ${indexVar} = ${first}; ${indexVar} < cword; ${indexVar}++ )); do`,
+    `    w="\${${wordsVar}[${indexVar}]}"`,
+    `    if [[ -n "$prev_opt" ]]; then prev_opt=""; continue; fi`,
+    `    case "$w" in`,
+    `      ${valued.join('|')}) prev_opt=1; continue ;;`,
+    `      -*) continue ;;`,
+    `    esac`,
+    `    case "\${path:+$path }$w" in`,
+    `      ${paths.map(shellWord).join('|')}) path="\${path:+$path }$w" ;;`,
+    `      *) break ;;`,
+    `    esac`,
+    `  done`,
+  ].join('\n');
+}
+
+export function bashScript(program: Command): string {
+  const commands = describeProgram(program);
+  const name = program.name();
+  const fn = `_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const cases = commands.map((c) => {
+    const words = c.subcommands.map((s) => s.name).concat(c.argumentChoices ?? []).join(' ');
+    const options = c.options.flatMap((o) => o.flags).join(' ');
+    return `    ${shellWord(c.path)})\n      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W ${shellWord(options)} -- "$cur"))\n` +
+      `      else COMPREPLY=($(compgen -W ${shellWord(words)} -- "$cur"))${words ? '' : '; COMPREPLY+=($(compgen -f -- "$cur"))'}; fi ;;`;
+  }).join('\n');
+  return `# bash completion for ${name}; generated by \`${name} completion bash\`.
+# Use: source <(${name} completion bash), or save it as ~/.local/share/bash-completion/completions/${name}
+${fn}() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cword=$COMP_CWORD i
+  COMPREPLY=()
+  case "$prev" in
+${valueCases(commands, '    ', 'COMPREPLY=($(compgen -f -- "$cur"))', (w) => `COMPREPLY=($(compgen -W ${shellWord(w)} -- "$cur"))`)}
+  esac
+${pathResolution(commands, 1, 'COMP_WORDS', 'i')}
+  case "$path" in
+${cases}
+  esac
+  return 0
+}
+complete -o default -F ${fn} ${name}
+`;
+}
+
+const zshDescription = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/'/g, `'\\''`);
+
+function zshOptionSpec(o: CompletionOption): string[] {
+  const value = o.choices ? `:value:(${o.choices.join(' ')})` : o.file ? ':file:_files' : o.takesValue ? ':value: ' : '';
+  return o.flags.map((flag) => `'${flag}[${zshDescription(o.description)}]${value}'`);
+}
+
+export function zshScript(program: Command): string {
+  const commands = describeProgram(program);
+  const name = program.name();
+  const fn = `_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const cases = commands.map((c) => {
+    const subs = c.subcommands.map((s) => `'${s.name}:${zshDescription(s.description)}'`).join(' ');
+    const specs = c.options.flatMap(zshOptionSpec).join(' \\\n        ');
+    const positional = c.argumentChoices ? ` '1:${c.path}:(${c.argumentChoices.join(' ')})'` : subs ? '' : " '*:file:_files'";
+    const commandList = subs ? `\n      if [[ "$cur" != -* ]]; then local -a subcommands=(${subs}); _describe -t commands 'command' subcommands; return; fi` : '';
+    return `    ${shellWord(c.path)})${commandList}\n      _arguments -s \\\n        ${specs}${positional} ;;`;
+  }).join('\n');
+  return `#compdef ${name}
+# zsh completion for ${name}; generated by \`${name} completion zsh\`.
+# Use: save it as _${name} in a directory of $fpath, then run compinit (or: source <(${name} completion zsh)).
+${fn}() {
+  local cur="\${words[CURRENT]}" cword=$CURRENT i
+${pathResolution(commands, 2, 'words', 'i')}
+  # _arguments sees only the words after the command path.
+  local depth=$(( \${#\${(z)path}} + 1 ))
+  words=("\${(@)words[$depth,-1]}")
+  (( CURRENT -= depth - 1 ))
+  case "$path" in
+${cases}
+  esac
+}
+if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then ${fn} "$@"; else compdef ${fn} ${name}; fi
+`;
+}
+
+export function completionCommand(program: Command, shell: string, term: Terminal): number {
+  if (shell === 'bash') term.out(bashScript(program));
+  else if (shell === 'zsh') term.out(zshScript(program));
+  else throw new CliError(`no completion for ${shell}: use bash or zsh`);
+  return 0;
+}
