@@ -61,7 +61,7 @@ function reportError(error: unknown, term: Terminal): number {
   const summary = errorSummary(error);
   const where = summary.operation ? ` (${summary.operation})` : '';
   if (term.json) {
-    term.out(JSON.stringify({ schema: 1, type: 'error', error: summary.error, code: summary.code, operation: summary.operation }));
+    term.out(JSON.stringify({ schema: 1, time: new Date().toISOString(), type: 'error', error: summary.error, code: summary.code, operation: summary.operation }));
   }
   term.err(term.c.red(`Error${where}: ${summary.error}`));
   const hint = known ? undefined : hintFor(summary.code, summary.error);

@@ -6,7 +6,7 @@ import type { Terminal } from '../ui/terminal.js';
 import { confirmOrYes } from './confirm.js';
 import { trapInterrupts } from './interrupts.js';
 import { checkPlanFresh, loadPlan } from './planFile.js';
-import { reportRun, reportWarnings } from './runReport.js';
+import { reportRun } from './runReport.js';
 import { openStack, openWorkspace, parseDuration, withLock, type GlobalOptions } from './workspace.js';
 
 export interface ApplyOptions extends GlobalOptions {
@@ -41,9 +41,7 @@ export async function applyCommand(planFile: string | undefined, options: ApplyO
         ...stack.engine, store, parallelism, stop: interrupts.stop, abort: interrupts.abort,
       });
       view.close();
-      const code = reportRun(term, view, result, 'Apply', interrupts.stop.aborted);
-      reportWarnings(term, store.doc);
-      return code;
+      return reportRun(term, view, result, 'Apply', interrupts.stop.aborted, store.doc);
     } finally {
       interrupts.dispose();
       view.close();

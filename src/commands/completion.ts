@@ -80,7 +80,7 @@ function pathResolution(commands: CompletionCommand[], first: number, wordsVar: 
   const valued = [...new Set(commands.flatMap((c) => c.options.filter((o) => o.takesValue).flatMap((o) => o.flags)))];
   const paths = commands.map((c) => c.path).filter(Boolean);
   return [
-    `  local path="" w prev_opt=""`,
+    `  local cmdpath="" w prev_opt=""`,
     `  for (( ${indexVar} = ${first}; ${indexVar} < cword; ${indexVar}++ )); do`,
     `    w="\${${wordsVar}[${indexVar}]}"`,
     `    if [[ -n "$prev_opt" ]]; then prev_opt=""; continue; fi`,
@@ -88,8 +88,8 @@ function pathResolution(commands: CompletionCommand[], first: number, wordsVar: 
     `      ${valued.join('|')}) prev_opt=1; continue ;;`,
     `      -*) continue ;;`,
     `    esac`,
-    `    case "\${path:+$path }$w" in`,
-    `      ${paths.map(shellWord).join('|')}) path="\${path:+$path }$w" ;;`,
+    `    case "\${cmdpath:+$cmdpath }$w" in`,
+    `      ${paths.map(shellWord).join('|')}) cmdpath="\${cmdpath:+$cmdpath }$w" ;;`,
     `      *) break ;;`,
     `    esac`,
     `  done`,
@@ -115,7 +115,7 @@ ${fn}() {
 ${valueCases(commands, '    ', 'COMPREPLY=($(compgen -f -- "$cur"))', (w) => `COMPREPLY=($(compgen -W ${shellWord(w)} -- "$cur"))`)}
   esac
 ${pathResolution(commands, 1, 'COMP_WORDS', 'i')}
-  case "$path" in
+  case "$cmdpath" in
 ${cases}
   esac
   return 0
@@ -149,10 +149,11 @@ ${fn}() {
   local cur="\${words[CURRENT]}" cword=$CURRENT i
 ${pathResolution(commands, 2, 'words', 'i')}
   # _arguments sees only the words after the command path.
-  local depth=$(( \${#\${(z)path}} + 1 ))
+  local -a pathwords=(\${(z)cmdpath})
+  local depth=$(( \${#pathwords} + 1 ))
   words=("\${(@)words[$depth,-1]}")
   (( CURRENT -= depth - 1 ))
-  case "$path" in
+  case "$cmdpath" in
 ${cases}
   esac
 }

@@ -17,7 +17,7 @@ import { searchInstanceCount } from '../config/data.js';
 import { formatIssues, validateConfig } from '../config/load.js';
 import { configSchema, type Config, type ConfigInput } from '../config/schema.js';
 import { stateSchema } from '../config/state.js';
-import { closestRegion, KNOWN_REGIONS } from '../resources/network/regions.js';
+import { closestRegion, KNOWN_REGIONS } from '../resources/network/regionNames.js';
 import { writeFileAtomic } from '../state/localBackend.js';
 import { renderInitSummary } from '../ui/initSummary.js';
 import type { Terminal } from '../ui/terminal.js';
@@ -306,15 +306,17 @@ async function askEdge(q: Questions, options: InitOptions, region: string, term:
     import('../resources/edge/hostedZoneLookup.js').then((m) => withTimeout(m.listPublicHostedZones(aws), 'listing the hosted zones'))
       .catch((error: unknown) => { q.note(`(could not list Route 53 hosted zones: ${reason(error)})`); return undefined; }),
   ]).finally(() => aws.destroy());
+  // A zone id the config would refuse is shown but cannot be picked.
+  const zoneIdProblem = (id: string) => problemWith(q.draft, [[[...edge, 'hostedZoneId'], id], [[...edge, 'hostname'], 'placeholder.example.com']], [[...edge, 'hostedZoneId']]);
   const { certificateCovers } = await import('../resources/edge/certificateLookup.js');
   const { inZone } = await import('../resources/edge/hostedZoneLookup.js');
 
   const source = await q.ask.select<CertificateChoice>({
     message: 'TLS certificate for the load balancer:',
-    default: certs?.length ? 'existing' : zones?.length ? 'zone' : 'self-signed',
+    default: certs?.length ? 'existing' : zones?.some((z) => !zoneIdProblem(z.id)) ? 'zone' : 'self-signed',
     choices: [
       { value: 'existing', name: `an existing ACM certificate${certs ? ` (${certs.length} issued in ${region})` : ' (enter its ARN)'}`, disabled: certs?.length === 0 ? '(none issued in this region)' : false },
-      { value: 'zone', name: `a new certificate, DNS-validated in a Route 53 zone${zones ? ` (${zones.length} public zones)` : ''}`, disabled: zones?.length === 0 || !zones ? '(no public hosted zone found)' : false },
+      { value: 'zone', name: `a new certificate, DNS-validated in a Route 53 zone${zones ? ` (${zones.length} public zones)` : ''}`, disabled: zones?.some((z) => !zoneIdProblem(z.id)) ? false : '(no usable public hosted zone found)' },
       { value: 'self-signed', name: "self-signed, on the load balancer's DNS name: demo only, NOT for production" },
     ],
   });
@@ -325,7 +327,10 @@ async function askEdge(q: Questions, options: InitOptions, region: string, term:
     return;
   }
   if (source === 'zone') {
-    const zoneId = await q.ask.select({ message: 'Hosted zone of the host name:', choices: zones!.map((z) => ({ value: z.id, name: `${z.name} (${z.id})` })) });
+    const zoneId = await q.ask.select({
+      message: 'Hosted zone of the host name:',
+      choices: zones!.map((z) => ({ value: z.id, name: `${z.name} (${z.id})`, disabled: zoneIdProblem(z.id) ? `(zone id ${zoneIdProblem(z.id)})` : false })),
+    });
     const zone = zones!.find((z) => z.id === zoneId)!;
     const hostname = (await q.ask.input({
       message: 'Host name users will type:', default: `morpheus.${zone.name}`,
@@ -360,7 +365,7 @@ async function askEdge(q: Questions, options: InitOptions, region: string, term:
   })).trim();
   setPath(q.draft, [...edge, 'hostname'], hostname);
   setPath(q.draft, [...edge, 'certificateArn'], arn);
-  const zone = zones?.filter((z) => inZone(hostname, z.name)).sort((a, b) => b.name.length - a.name.length)[0];
+  const zone = zones?.filter((z) => inZone(hostname, z.name) && !zoneIdProblem(z.id)).sort((a, b) => b.name.length - a.name.length)[0];
   if (zone && await q.ask.confirm({ message: `Create the DNS alias record ${hostname} in the zone ${zone.name}?`, default: true })) {
     setPath(q.draft, [...edge, 'hostedZoneId'], zone.id);
   }

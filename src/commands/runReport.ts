@@ -6,8 +6,15 @@ import type { ProgressView } from '../ui/progress.js';
 import type { StateDoc } from '../state/types.js';
 import type { Terminal } from '../ui/terminal.js';
 
-/** The end of apply/destroy: summary table, every failure with its hint, what is left. Returns the exit code. */
-export function reportRun(term: Terminal, view: ProgressView, result: RunResult, verb: string, interrupted: boolean): number {
+/**
+ * The end of apply/destroy: warnings resources carry (e.g. a self-signed demo certificate — never let it scroll by
+ * quietly), the summary table, every failure with its hint, what is left. Returns the exit code.
+ */
+export function reportRun(term: Terminal, view: ProgressView, result: RunResult, verb: string, interrupted: boolean, state?: Readonly<StateDoc>): number {
+  for (const [address, resource] of Object.entries(state?.resources ?? {})) {
+    const warning = resource.outputs.warning;
+    if (typeof warning === 'string' && warning) view.onEvent({ type: 'warning', address, message: warning });
+  }
   view.onEvent({ type: 'summary', done: result.done, failed: result.failed.length, skipped: result.skipped.length, ms: result.ms });
   if (term.json) return result.failed.length || interrupted ? 1 : 0;
   const table = view.summaryTable();
@@ -25,14 +32,4 @@ export function reportRun(term: Terminal, view: ProgressView, result: RunResult,
   term.out(result.failed.length ? term.c.red(line) : term.c.bold(line));
   if (result.failed.length || interrupted) term.out('State is saved. Fix the cause and re-run: only what is left will be done.');
   return result.failed.length || interrupted ? 1 : 0;
-}
-
-/** Resources may carry a `warning` output (e.g. a self-signed demo certificate): never let it scroll by quietly. */
-export function reportWarnings(term: Terminal, state: Readonly<StateDoc>): void {
-  for (const [address, resource] of Object.entries(state.resources)) {
-    const warning = resource.outputs.warning;
-    if (typeof warning !== 'string' || !warning) continue;
-    if (term.json) term.out(JSON.stringify({ schema: 1, type: 'warning', address, message: warning }));
-    else term.err(term.c.yellow.bold(`WARNING (${address}): ${warning}`));
-  }
 }

@@ -18,6 +18,7 @@ export type EngineEvent =
   | { type: 'node_skipped'; address: string; action: ActionType; reason: string }
   | { type: 'state_saved'; serial: number }
   | { type: 'interrupted'; message: string }
+  | { type: 'warning'; address: string; message: string }
   | { type: 'summary'; done: number; failed: number; skipped: number; ms: number };
 
 export type EventSink = (event: EngineEvent) => void;

@@ -88,10 +88,15 @@ export class ProgressView {
       case 'interrupted':
         this.line(c.yellow(event.message));
         break;
+      case 'warning':
+        this.term.err(c.yellow.bold(`WARNING (${event.address}): ${event.message}`));
+        break;
       default:
         break;
     }
     if (!this.inFlight.size) this.stopSpinner();
+    // Refresh at once: a finished resource must not linger in the live list until the next tick.
+    else if (this.spinner) this.spinner.text = this.spinnerText();
   };
 
   /** The summary table: failures first, then the slowest resources, with durations (the critical path shows). */
@@ -138,7 +143,13 @@ export class ProgressView {
   }
 
   private spinnerText(): string {
-    const rows = [...this.inFlight].map(([address, f]) => `${address}  ${this.term.c.dim(`${f.state} ${formatDuration(Date.now() - f.started)}`)}`);
+    const width = Math.min(50, Math.max(0, ...[...this.inFlight.keys()].map((a) => a.length)));
+    // One line per resource: a long state message must not wrap and push the list around.
+    const room = Math.max(10, (process.stdout.columns || 120) - width - 12);
+    const rows = [...this.inFlight].map(([address, f]) => {
+      const state = f.state.length > room ? `${f.state.slice(0, room - 1)}…` : f.state;
+      return `${address.padEnd(width)}  ${formatDuration(Date.now() - f.started).padStart(4)}  ${this.term.c.dim(state)}`;
+    });
     const shown = rows.slice(0, 12);
     if (rows.length > shown.length) shown.push(this.term.c.dim(`…and ${rows.length - shown.length} more`));
     return `${rows.length} in progress\n  ${shown.join('\n  ')}`;
