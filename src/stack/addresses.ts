@@ -65,7 +65,6 @@ export const addr = {
   efsMountTarget: (az: string) => `data.efs.mountTarget[${az}]`,
   efsAccessPoint: 'data.efs.accessPoint',
   mqBroker: 'data.mq.broker',
-  mqLogGroup: 'data.mq.logGroup',
   searchDomain: 'data.search.domain',
   searchServiceLinkedRole: 'data.search.serviceLinkedRole',
   searchLogGroup: (kind: 'application' | 'index-slow' | 'search-slow') => `data.search.logGroup[${kind}]`,
