@@ -7,7 +7,7 @@ import { backupCrossTierIssues, drRegionFor } from '../config/backup.js';
 import type { Config } from '../config/schema.js';
 import { ref, type DesiredNode } from '../engine/types.js';
 import { addr } from './addresses.js';
-import { dnsSuffix } from './security.js';
+import { accountAdministers, dnsSuffix, servicesUseKey } from './security.js';
 import type { StackEnv, TierBuilder } from './types.js';
 
 export const backupNames = (workspace: string) => ({
@@ -30,34 +30,7 @@ export function drKeyPolicy(env: StackEnv, drRegion: string): object {
   return {
     Version: '2012-10-17',
     Id: 'morpheus-ws-dr-backup-key-policy',
-    Statement: [
-      {
-        Sid: 'AccountAdministers',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Sid: 'BackupUsesKey',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': viaServices } },
-      },
-      {
-        Sid: 'BackupCreatesGrants',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': viaServices },
-          Bool: { 'kms:GrantIsForAWSResource': 'true' },
-        },
-      },
-    ],
+    Statement: [accountAdministers(partition, accountId), ...servicesUseKey(accountId, viaServices, 'Backup')],
   };
 }
 

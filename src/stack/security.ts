@@ -21,23 +21,35 @@ export function dnsSuffix(partition: string): string {
  * (encrypted EBS volumes of the app instances), CloudWatch alarms and AWS Budgets (encrypted SNS topic) use it directly; every
  * other service uses it only on behalf of this account (kms:ViaService + kms:CallerAccount).
  */
+export const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+export function accountAdministers(partition: string, accountId: string): object {
+  return { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
+}
+
+/** AWS services acting for the account (kms:ViaService) may use the key and grant it to the resources they create. */
+export function servicesUseKey(accountId: string, viaServices: string[], sidPrefix: string): object[] {
+  const via = { 'kms:CallerAccount': accountId, 'kms:ViaService': viaServices };
+  return [
+    { Sid: `${sidPrefix}UseKey`, Effect: 'Allow', Principal: { AWS: '*' }, Action: KEY_USE_ACTIONS, Resource: '*', Condition: { StringEquals: via } },
+    {
+      Sid: `${sidPrefix}CreateGrants`, Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+      Condition: { StringEquals: via, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    },
+  ];
+}
+
 export function kmsKeyPolicy(env: KeyPolicyEnv): object {
   const { accountId, partition, region } = env;
   const suffix = dnsSuffix(partition);
-  const useActions = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+  const useActions = KEY_USE_ACTIONS;
   const viaServices = VIA_SERVICES.map((service) => `${service}.${region}.${suffix}`);
   const autoScalingRole = `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
   return {
     Version: '2012-10-17',
     Id: 'morpheus-ws-key-policy',
     Statement: [
-      {
-        Sid: 'AccountAdministers',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
+      accountAdministers(partition, accountId),
       {
         Sid: 'CloudWatchLogsEncryptsLogGroups',
         Effect: 'Allow',
@@ -46,25 +58,7 @@ export function kmsKeyPolicy(env: KeyPolicyEnv): object {
         Resource: '*',
         Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${accountId}:*` } },
       },
-      {
-        Sid: 'AccountServicesUseKey',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: useActions,
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': viaServices } },
-      },
-      {
-        Sid: 'AccountServicesCreateGrants',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: 'kms:CreateGrant',
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': viaServices },
-          Bool: { 'kms:GrantIsForAWSResource': 'true' },
-        },
-      },
+      ...servicesUseKey(accountId, viaServices, 'AccountServices'),
       // The service-linked role is matched by aws:PrincipalArn rather than named as Principal: a key policy
       // naming a role that does not exist yet (the SLR appears on first Auto Scaling use) is rejected.
       {

@@ -7,6 +7,7 @@ import { hasCode } from '../../aws/errors.js';
 import { tagList } from '../../aws/tags.js';
 import { waitUntil } from '../../aws/wait.js';
 import type { Actual, NodeCall } from '../../engine/types.js';
+import { readEach } from '../readEach.js';
 import type { Handler, ResourceCtx } from '../context.js';
 import { deepEqual } from '../shared/compare.js';
 
@@ -65,11 +66,8 @@ export const snsTopicHandler: Handler = {
   forceNew: ['name'],
 
   /** SNS has no batch read: one GetTopicAttributes per topic (a workspace has one). */
-  async read(ctx, items) {
-    const actuals = await Promise.all(items.map((item) => readLive(ctx, item.id)));
-    const result = new Map<string, Actual>();
-    items.forEach((item, i) => { if (actuals[i]) result.set(item.address, actuals[i]!); });
-    return result;
+  read(ctx, items) {
+    return readEach(items, (item) => readLive(ctx, item.id));
   },
 
   async find(ctx, args) {

@@ -10,6 +10,7 @@ import { CreateServiceLinkedRoleCommand, GetRoleCommand, IAMClient, ListRolesCom
 import { hasCode } from '../../aws/errors.js';
 import type { Actual } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 
 function toActual(role: Role, serviceName: string): Actual {
   return { id: role.RoleName!, inputs: { serviceName }, outputs: { name: role.RoleName, arn: role.Arn } };
@@ -31,17 +32,16 @@ export const serviceLinkedRoleHandler: Handler = {
   kind: 'iam.serviceLinkedRole',
   forceNew: ['serviceName'],
 
-  async read(ctx, items) {
-    const found = new Map<string, Actual>();
-    await Promise.all(items.map(async (item) => {
+  read(ctx, items) {
+    return readEach(items, async (item) => {
       try {
         const { Role } = await ctx.aws.get(IAMClient).send(new GetRoleCommand({ RoleName: item.id }));
-        if (Role) found.set(item.address, toActual(Role, String(item.inputs.serviceName)));
+        return Role ? toActual(Role, String(item.inputs.serviceName)) : undefined;
       } catch (error) {
         if (!hasCode(error, 'NoSuchEntity')) throw error;
+        return undefined;
       }
-    }));
-    return found;
+    });
   },
 
   find(ctx, args) {
