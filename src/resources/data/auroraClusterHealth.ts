@@ -19,8 +19,6 @@ function client(ctx: ResourceCtx): RDSClient {
   return ctx.aws.get(RDSClient);
 }
 
-const clustersById = describeMany;
-
 async function instancesOfClusters(ctx: ResourceCtx, clusterIds: string[]): Promise<DBInstance[]> {
   const found: DBInstance[] = [];
   for (const batch of chunks([...new Set(clusterIds)], 100)) {
@@ -58,7 +56,7 @@ export function auroraClusterHealthOf(cluster: DBCluster, instances: DBInstance[
 }
 
 export async function auroraClusterHealth(ctx: ResourceCtx, items: ReadItem[]): Promise<Map<string, Health>> {
-  const clusters = await clustersById(ctx, items.map((i) => i.id));
+  const clusters = await describeMany(ctx, items.map((i) => i.id));
   const instances = clusters.length ? await instancesOfClusters(ctx, clusters.map((c) => c.DBClusterIdentifier!)) : [];
   const byId = new Map(clusters.map((c) => [c.DBClusterIdentifier!, c]));
   const result = new Map<string, Health>();
@@ -75,7 +73,7 @@ export interface AuroraClusterFacts {
 }
 
 export async function inspectAuroraClusters(ctx: ResourceCtx, items: ReadItem[]): Promise<Map<string, AuroraClusterFacts>> {
-  const byId = new Map((await clustersById(ctx, items.map((i) => i.id))).map((c) => [c.DBClusterIdentifier!, c]));
+  const byId = new Map((await describeMany(ctx, items.map((i) => i.id))).map((c) => [c.DBClusterIdentifier!, c]));
   const result = new Map<string, AuroraClusterFacts>();
   for (const item of items) {
     const cluster = byId.get(item.id);

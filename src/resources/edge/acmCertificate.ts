@@ -13,6 +13,7 @@ import { ADDRESS_TAG, WORKSPACE_TAG, tagList } from '../../aws/tags.js';
 import { retryWhile, waitUntil } from '../../aws/wait.js';
 import type { Actual } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 import { selfSignedCertificate } from './selfSigned.js';
 
 export interface AcmCertificateInputs {
@@ -82,14 +83,12 @@ export const acmCertificateHandler: Handler = {
   kind: 'acm.certificate',
   forceNew: ['domainName', 'validation', 'validityDays'],
 
-  async read(ctx, items) {
-    const result = new Map<string, Actual>();
-    // ACM has no batch describe; the stack has one certificate.
-    for (const item of items) {
+  // ACM has no batch describe; the stack has one certificate.
+  read(ctx, items) {
+    return readEach(items, async (item) => {
       const cert = await describe(ctx, item.id);
-      if (cert) result.set(item.address, toActual(cert, item.inputs.validityDays as number | undefined));
-    }
-    return result;
+      return cert && toActual(cert, item.inputs.validityDays as number | undefined);
+    });
   },
 
   async find(ctx, args) {

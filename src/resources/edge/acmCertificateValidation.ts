@@ -7,6 +7,7 @@ import { hasCode } from '../../aws/errors.js';
 import { waitUntil } from '../../aws/wait.js';
 import type { Actual } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 
 export interface CertificateValidationInputs {
   certificateArn: string;
@@ -33,13 +34,8 @@ export const acmCertificateValidationHandler: Handler = {
   kind: 'acm.certificateValidation',
   forceNew: ['certificateArn'],
 
-  async read(ctx, items) {
-    const result = new Map<string, Actual>();
-    for (const item of items) {
-      const cert = await describe(ctx, item.id);
-      if (cert?.Status === 'ISSUED') result.set(item.address, issued(item.id));
-    }
-    return result;
+  read(ctx, items) {
+    return readEach(items, async (item) => ((await describe(ctx, item.id))?.Status === 'ISSUED' ? issued(item.id) : undefined));
   },
 
   async find(ctx, args) {

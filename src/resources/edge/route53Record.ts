@@ -10,6 +10,7 @@ import { hasCode } from '../../aws/errors.js';
 import { waitUntil } from '../../aws/wait.js';
 import type { Actual, NodeCall } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 import { deepEqual, sameMembers } from '../shared/compare.js';
 
 export interface Route53RecordInputs {
@@ -103,15 +104,13 @@ export const route53RecordHandler: Handler = {
   kind: 'route53.record',
   forceNew: ['hostedZoneId', 'name', 'type'],
 
-  async read(ctx, items) {
-    const result = new Map<string, Actual>();
-    // Route 53 lists by position in a zone, not by a set of names: one small call per record.
-    for (const item of items) {
+  // Route 53 lists by position in a zone, not by a set of names: one small call per record.
+  read(ctx, items) {
+    return readEach(items, async (item) => {
       const { zone, name, type } = splitId(item.id);
       const record = await lookup(ctx, zone, name, type);
-      if (record) result.set(item.address, toActual(zone, record));
-    }
-    return result;
+      return record && toActual(zone, record);
+    });
   },
 
   async find(ctx, args) {

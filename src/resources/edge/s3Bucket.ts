@@ -13,6 +13,7 @@ import { ADDRESS_TAG, WORKSPACE_TAG, tagList } from '../../aws/tags.js';
 import { waitUntil } from '../../aws/wait.js';
 import type { Actual } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 import { deepEqual } from '../shared/compare.js';
 
 export interface S3BucketInputs {
@@ -118,13 +119,9 @@ export const s3BucketHandler: Handler = {
   kind: 's3.bucket',
   forceNew: ['name'],
 
-  async read(ctx, items) {
-    const result = new Map<string, Actual>();
-    // S3 has no batch describe; the stack has one or two buckets.
-    for (const item of items) {
-      if (await exists(ctx, item.id)) result.set(item.address, await toActual(ctx, item.id));
-    }
-    return result;
+  // S3 has no batch describe; the stack has one or two buckets.
+  read(ctx, items) {
+    return readEach(items, async (item) => ((await exists(ctx, item.id)) ? toActual(ctx, item.id) : undefined));
   },
 
   async find(ctx, args) {

@@ -15,6 +15,7 @@ import { tagList } from '../../aws/tags.js';
 import { retryWhile } from '../../aws/wait.js';
 import type { Actual, NodeCall } from '../../engine/types.js';
 import type { Handler, ResourceCtx } from '../context.js';
+import { readEach } from '../readEach.js';
 import { deepEqual, sameMembers } from './compare.js';
 
 export interface IamRoleInputs {
@@ -212,14 +213,11 @@ export const iamRoleHandler: Handler = {
   forceNew: ['name'],
 
   /** IAM has no batch read: a few calls per role, roles in parallel (a stack has a handful). */
-  async read(ctx, items) {
-    const states = await Promise.all(items.map((item) => readState(ctx, item.id)));
-    const result = new Map<string, Actual>();
-    items.forEach((item, i) => {
-      const state = states[i];
-      if (state) result.set(item.address, toActual(state));
+  read(ctx, items) {
+    return readEach(items, async (item) => {
+      const state = await readState(ctx, item.id);
+      return state && toActual(state);
     });
-    return result;
   },
 
   async find(ctx, args) {
